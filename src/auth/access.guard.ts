@@ -1,0 +1,64 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { AuthUser, PUBLIC_KEY, ROLES_KEY, SESSION_COOKIE } from './access.decorators';
+import { AuthErrorCode, AuthException } from './auth.exception';
+import { Role } from './role';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The global guard: public routes pass (recognising a signed-in user when a token is present),
+ * every other route needs a valid token and one of the roles the route names.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    if (isPublic) {
+      if (hasToken(req)) await Promise.resolve(super.canActivate(ctx)).catch(() => undefined);
+      return true;
+    }
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
+    await super.canActivate(ctx);
+    rejectCrossSiteCookieWrites(req);
+    if (!req.user || !roles.includes(req.user.role)) {
+      throw new CommonException(CommonErrorCode.FORBIDDEN, `This route is for: ${roles.join(', ')}`, { requiredRoles: roles });
+    }
+    return true;
+  }
+
+  handleRequest<TUser>(err: unknown, user: TUser): TUser {
+    if (err) throw err;
+    if (!user) throw new CommonException(CommonErrorCode.UNAUTHENTICATED, 'Sign in first: send a bearer token or the session cookie');
+    return user;
+  }
+}
+
+function hasToken(req: Request): boolean {
+  return Boolean(req.headers.authorization || req.cookies?.[SESSION_COOKIE]);
+}
+
+/** Cookie-authenticated writes must come from our own pages (SameSite=Lax covers most, this the rest). */
+function rejectCrossSiteCookieWrites(req: Request): void {
+  if (SAFE_METHODS.has(req.method) || req.headers.authorization) return;
+  const origin = req.headers.origin;
+  if (!origin) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = '';
+  }
+  if (host !== req.headers.host) {
+    throw new AuthException(AuthErrorCode.CROSS_SITE_REQUEST, 'Cross-site form submissions are refused');
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsEnum, IsString, MaxLength } from 'class-validator';
+import { Role, STAFF_ROLES } from './role';
+
+export class LoginDto {
+  @ApiProperty({ description: 'Account email', example: 'anna@retail.example' })
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ description: 'Account password' })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+}
+
+export class AccountView {
+  @ApiProperty({ description: 'Account id (uuid)' })
+  id: string;
+  @ApiProperty({ description: 'Account email, lower-cased' })
+  email: string;
+  @ApiProperty({ description: 'The account role', enum: Role })
+  role: Role;
+}
+
+export class TokenView {
+  @ApiProperty({ description: 'JWT to send as "Authorization: Bearer <token>"' })
+  accessToken: string;
+  @ApiProperty({ description: 'Always Bearer', enum: ['Bearer'] })
+  tokenType: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the token expires' })
+  expiresIn: number;
+  @ApiProperty({ description: 'The signed-in account', type: AccountView })
+  account: AccountView;
+}
+
+export class CreateStaffDto {
+  @ApiProperty({ description: 'Email of the new staff account' })
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ description: 'Initial password: 10+ characters with letters and digits' })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ description: 'Staff role to grant', enum: STAFF_ROLES })
+  @IsEnum(STAFF_ROLES, { message: `role must be one of: ${STAFF_ROLES.join(', ')}` })
+  role: Role;
+}

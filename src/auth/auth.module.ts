@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AccessGuard } from './access.guard';
+import { AuthController } from './auth.controller';
+import { AuthPagesController } from './auth-pages.controller';
+import { AuthService } from './auth.service';
+import { LocalAuthGuard, WebLocalAuthGuard } from './local-auth.guard';
+import { RouteAccessAuditor } from './route-access.auditor';
+import { StaffService } from './staff.service';
+import { JwtStrategy, LocalStrategy } from './strategies';
+import { User } from './user.entity';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User]),
+    PassportModule,
+    DiscoveryModule,
+    JwtModule.registerAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => ({ secret: c.jwtSecret }) }),
+  ],
+  controllers: [AuthController, AuthPagesController],
+  providers: [
+    AuthService,
+    StaffService,
+    LocalStrategy,
+    JwtStrategy,
+    LocalAuthGuard,
+    WebLocalAuthGuard,
+    RouteAccessAuditor,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService, StaffService, LocalAuthGuard, WebLocalAuthGuard],
+})
+export class AuthModule {}

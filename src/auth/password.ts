@@ -1,0 +1,27 @@
+import * as argon2 from 'argon2';
+import { AuthErrorCode, AuthException } from './auth.exception';
+
+const COMMON = new Set(['password', 'password1', 'password123', 'qwerty123', '1234567890', 'letmein123', 'welcome123', 'qwertyuiop', 'administrator']);
+
+/** Why a password is too weak, or null when it is acceptable. */
+export function passwordWeakness(password: string, email?: string): string | null {
+  if (password.length < 10) return 'at least 10 characters';
+  if (password.length > 200) return 'at most 200 characters';
+  if (!/[A-Za-zА-Яа-яЁё]/.test(password) || !/\d/.test(password)) return 'both letters and digits';
+  if (COMMON.has(password.toLowerCase())) return 'not a commonly used password';
+  const local = email?.split('@')[0]?.toLowerCase();
+  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return 'not containing your email name';
+  return null;
+}
+
+export function assertStrongPassword(password: string, email?: string): void {
+  const weakness = passwordWeakness(password, email);
+  if (weakness) throw new AuthException(AuthErrorCode.WEAK_PASSWORD, `The password must have ${weakness}`, { field: 'password' });
+}
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+export const verifyPassword = (hash: string, password: string) => argon2.verify(hash, password).catch(() => false);
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,28 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/config';
+import { resolveDatabase } from '../database/database-url';
+import { runMigrations } from '../database/migrate';
+
+export interface CliContext {
+  app: INestApplicationContext;
+  config: AppConfig;
+  out: (line: string) => void;
+}
+
+/** Boots the services (no HTTP) against the same database `npm start` uses, for one command. */
+export async function withCliContext<T>(config: AppConfig, run: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const db = await resolveDatabase(config, () => undefined);
+  try {
+    await runMigrations(db.url);
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, db.url), { logger: false });
+    try {
+      return await run({ app, config, out: (line) => process.stdout.write(line + '\n') });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Everything the app reads from the environment, validated once at boot. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** Undefined means: start the embedded PostgreSQL under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  publicBaseUrl: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  cookieSecure: boolean;
+  logLevel: string;
+  promoCheckLimitPerMinute: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function urlVar(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL (expected e.g. ${protocols[0]}//user:pass@host:5432/db)`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  if (name === 'DATABASE_URL' && (!parsed.hostname || parsed.pathname.length < 2)) {
+    throw new ConfigError(`${name} must name a host and a database, e.g. postgres://user:pass@localhost:5432/handshake`);
+  }
+  return raw;
+}
+
+/**
+ * In development the JWT secret may be left unset: one is generated once and kept in the data
+ * directory so sessions survive restarts. Production refuses to start without an explicit one.
+ */
+function jwtSecret(env: NodeJS.ProcessEnv, appEnv: AppConfig['env'], dataDir: string): string {
+  const raw = env.JWT_SECRET;
+  if (raw) {
+    if (raw.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+    return raw;
+  }
+  if (appEnv === 'production') throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  if (appEnv === 'test') return randomBytes(32).toString('hex');
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const appEnv = nodeEnv as AppConfig['env'];
+  const port = intVar(env, 'PORT', 3000, 0, 65535);
+  const dataDir = resolve(env.DATA_DIR || '.data');
+  const logLevel = env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const publicBaseUrl = (urlVar(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, '');
+  return {
+    env: appEnv,
+    port,
+    databaseUrl: urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir,
+    embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    publicBaseUrl,
+    jwtSecret: jwtSecret(env, appEnv, dataDir),
+    jwtTtlSeconds: intVar(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
+    logLevel,
+    promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),
+  };
+}

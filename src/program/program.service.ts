@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { isKnownCurrency } from '../money/money';
+import { OfferVersion } from './offer-version.entity';
+import { NewOfferVersionDto, OfferVersionView, ProgramView, UpdateProgramDto } from './program.dto';
+import { ProgramErrorCode, ProgramException } from './program.exception';
+import { ProgramSettings } from './program-settings.entity';
+
+export const PROGRAM_ID = 1;
+
+/** The program's terms; every rule on their consistency lives here. */
+@Injectable()
+export class ProgramService {
+  constructor(private readonly db: DataSource) {}
+
+  async settings(manager: EntityManager = this.db.manager, lock = false): Promise<ProgramSettings> {
+    return manager.findOneOrFail(ProgramSettings, { where: { id: PROGRAM_ID }, ...(lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+  }
+
+  async currentOffer(manager: EntityManager = this.db.manager): Promise<OfferVersion> {
+    const [latest] = await manager.find(OfferVersion, { order: { version: 'DESC' }, take: 1 });
+    return latest;
+  }
+
+  async view(): Promise<ProgramView> {
+    const [s, offer] = await Promise.all([this.settings(), this.currentOffer()]);
+    return toView(s, offer);
+  }
+
+  async update(dto: UpdateProgramDto, actorId: string): Promise<ProgramView> {
+    return this.db.transaction(async (m) => {
+      const s = await m.findOneOrFail(ProgramSettings, { where: { id: PROGRAM_ID }, lock: { mode: 'pessimistic_write' } });
+      if (dto.currency !== undefined) {
+        if (!isKnownCurrency(dto.currency)) throw new ProgramException(ProgramErrorCode.UNKNOWN_CURRENCY, `${dto.currency} is not an ISO 4217 currency`, { field: 'currency' });
+        s.currency = dto.currency;
+      }
+      if (dto.budgetBp !== undefined) s.budgetBp = dto.budgetBp;
+      if (dto.discountMinBp !== undefined) s.discountMinBp = dto.discountMinBp;
+      if (dto.discountMaxBp !== undefined) s.discountMaxBp = dto.discountMaxBp;
+      if (dto.commissionMonths !== undefined) s.commissionMonths = dto.commissionMonths;
+      if (dto.holdDays !== undefined) s.holdDays = dto.holdDays;
+      if (dto.payoutMinimum !== undefined) s.payoutMinimum = BigInt(dto.payoutMinimum);
+      assertConsistent(s);
+      s.updatedBy = actorId;
+      await m.save(s);
+      let offer = await this.currentOffer(m);
+      if (dto.offerText !== undefined && dto.offerText.trim() !== offer.text.trim()) offer = await this.insertOffer(m, dto.offerText, actorId);
+      return toView(s, offer);
+    });
+  }
+
+  async publishOffer(dto: NewOfferVersionDto, actorId: string): Promise<OfferVersionView> {
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(884422)');
+      const current = await this.currentOffer(m);
+      if (current && current.text.trim() === dto.text.trim()) {
+        throw new ProgramException(ProgramErrorCode.OFFER_TEXT_UNCHANGED, `The text is the same as version ${current.version}`);
+      }
+      return offerView(await this.insertOffer(m, dto.text, actorId));
+    });
+  }
+
+  async offerHistory(): Promise<OfferVersionView[]> {
+    const all = await this.db.manager.find(OfferVersion, { order: { version: 'DESC' } });
+    return all.map(offerView);
+  }
+
+  private async insertOffer(m: EntityManager, text: string, actorId: string): Promise<OfferVersion> {
+    await m.query('SELECT pg_advisory_xact_lock(884422)');
+    const current = await this.currentOffer(m);
+    return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: text.trim(), createdBy: actorId }));
+  }
+}
+
+/** The bounds must nest: 0 ≤ min ≤ max ≤ budget ≤ 100%. */
+export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'>): void {
+  if (s.discountMinBp > s.discountMaxBp) {
+    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMinBp (${s.discountMinBp}) exceeds discountMaxBp (${s.discountMaxBp})`);
+  }
+  if (s.discountMaxBp > s.budgetBp) {
+    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMaxBp (${s.discountMaxBp}) exceeds the budget (${s.budgetBp})`);
+  }
+}
+
+export function offerView(o: OfferVersion): OfferVersionView {
+  return { version: o.version, text: o.text, createdAt: o.createdAt };
+}
+
+function toView(s: ProgramSettings, offer: OfferVersion): ProgramView {
+  return {
+    currency: s.currency,
+    budgetBp: s.budgetBp,
+    discountMinBp: s.discountMinBp,
+    discountMaxBp: s.discountMaxBp,
+    commissionMonths: s.commissionMonths,
+    holdDays: s.holdDays,
+    payoutMinimum: s.payoutMinimum.toString(),
+    currentOffer: offerView(offer),
+  };
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Public, Roles } from '../auth/access.decorators';
+import { Role } from '../auth/role';
+import { ErrorBody } from '../common/errors/error-body';
+import { PromoCodeQuoteView, PromoCodeView } from './promo-code.dto';
+import { PromoCodeService } from './promo-code.service';
+
+@ApiTags('promo-codes')
+@Controller('api/promo-codes')
+export class PromoCodeController {
+  constructor(private readonly codes: PromoCodeService) {}
+
+  @Post(':code/revoke')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a code for good' })
+  @ApiParam({ name: 'code', description: 'The promo code (any case)' })
+  @ApiOkResponse({ type: PromoCodeView })
+  revoke(@Param('code') code: string): Promise<PromoCodeView> {
+    return this.codes.revoke(code);
+  }
+
+  @Get(':code')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @ApiOperation({ summary: 'Check a code: the discount a supplier would get, or why it cannot be used. Rate limited per client address.' })
+  @ApiParam({ name: 'code', description: 'The promo code (any case; dashes and spaces ignored)' })
+  @ApiOkResponse({ type: PromoCodeQuoteView })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorBody })
+  check(@Param('code') code: string): Promise<PromoCodeQuoteView> {
+    return this.codes.quote(code);
+  }
+}

@@ -1,0 +1,25 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { DomainException } from '../common/errors/domain.exception';
+
+/**
+ * Validates an HTML form body against the same DTO the API uses. Form fields arrive as strings;
+ * empty ones are treated as absent and numbers are converted by the DTO's declared types.
+ */
+export async function parseForm<T extends object>(dto: new () => T, body: Record<string, unknown>): Promise<T> {
+  const cleaned = Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => v !== ''));
+  const instance = plainToInstance(dto, cleaned, { enableImplicitConversion: true });
+  const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const message = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
+    throw new CommonException(CommonErrorCode.VALIDATION_FAILED, message, errors.map((e) => ({ field: e.property })));
+  }
+  return instance;
+}
+
+/** A domain failure as a page shows it; anything else is rethrown to the global filter. */
+export function pageError(err: unknown): { status: number; error: { code: string; message: string } } {
+  if (err instanceof DomainException) return { status: err.httpStatus, error: { code: err.code, message: err.message } };
+  throw err;
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { join } from 'node:path';
+import { Public } from '../auth/access.decorators';
+import { formatMoney } from '../money/money';
+import { ProgramService } from '../program/program.service';
+import { TEMPLATES_DIR, ViewService } from './view.service';
+
+@ApiExcludeController()
+@Controller()
+export class HomeController {
+  constructor(
+    private readonly views: ViewService,
+    private readonly program: ProgramService,
+  ) {}
+
+  @Get()
+  @Public()
+  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const p = await this.program.view();
+    this.views.render('home', req, res, { program: p, payoutMinimum: formatMoney(BigInt(p.payoutMinimum), p.currency) });
+  }
+
+  @Get('assets/site.css')
+  @Public()
+  css(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.sendFile(join(TEMPLATES_DIR, 'assets', 'site.css'));
+  }
+}

@@ -1,0 +1,133 @@
+/** UI strings. Russian must define every English key (the type enforces it). */
+const en = {
+  'app.tagline': 'Partner referrals for B2B services',
+  'nav.cabinet': 'Cabinet',
+  'nav.login': 'Log in',
+  'nav.register': 'Become a referrer',
+  'nav.logout': 'Log out',
+  'nav.docs': 'API docs',
+  'home.title': 'Recommend suppliers, earn every month',
+  'home.lead': 'Register as a referrer, get a promo code, and choose how the program budget splits between a discount for the suppliers you bring and your own commission.',
+  'home.program': 'Program budget {budget} of each payment; supplier discount from {min} to {max}; commission for {months}; paid out from {minimum}.',
+  'home.months.unlimited': 'as long as the supplier pays',
+  'home.months.n': '{n} months',
+  'register.title': 'Become a referrer',
+  'register.email': 'Work email',
+  'register.password': 'Password',
+  'register.passwordHint': 'At least 10 characters, letters and digits.',
+  'register.fullName': 'Full name',
+  'register.company': 'Company',
+  'register.taxId': 'Company tax id (optional)',
+  'register.offer': 'Offer agreement, version {version}',
+  'register.accept': 'I have read and accept offer version {version}',
+  'register.submit': 'Register and get my code',
+  'register.haveAccount': 'Already registered?',
+  'login.title': 'Log in',
+  'login.email': 'Email',
+  'login.password': 'Password',
+  'login.submit': 'Log in',
+  'login.noAccount': 'No account yet?',
+  'login.failed': 'Wrong email or password.',
+  'cabinet.title': 'Your cabinet',
+  'cabinet.hello': 'Hello, {name}',
+  'cabinet.code': 'Your promo code',
+  'cabinet.link': 'Your referral link',
+  'cabinet.copy': 'Copy',
+  'cabinet.copied': 'Copied',
+  'cabinet.status.active': 'Active: suppliers can use it.',
+  'cabinet.status.paused': 'Paused: suppliers cannot use it until you resume.',
+  'cabinet.status.revoked': 'Revoked by an administrator.',
+  'cabinet.pause': 'Pause code',
+  'cabinet.resume': 'Resume code',
+  'cabinet.split': 'Split of the program budget ({budget})',
+  'cabinet.splitHint': 'The discount suppliers get, from {min} to {max}. The rest is your commission. A change applies to suppliers who sign up afterwards.',
+  'cabinet.discount': 'Supplier discount',
+  'cabinet.commission': 'Your commission',
+  'cabinet.bp': 'basis points',
+  'cabinet.saveSplit': 'Save split',
+  'cabinet.splitSaved': 'Split saved.',
+  'cabinet.since': 'In force since {date}',
+  'cabinet.offer': 'Offer accepted: version {version}, {date}',
+  'cabinet.showOffer': 'Show the text',
+  'error.generic': 'Something went wrong; please try again.',
+  'lang.switch': 'Русский',
+};
+
+export type MessageKey = keyof typeof en;
+
+const ru: Record<MessageKey, string> = {
+  'app.tagline': 'Партнёрские рекомендации для B2B-сервисов',
+  'nav.cabinet': 'Кабинет',
+  'nav.login': 'Войти',
+  'nav.register': 'Стать партнёром',
+  'nav.logout': 'Выйти',
+  'nav.docs': 'Документация API',
+  'home.title': 'Рекомендуйте поставщиков — получайте доход каждый месяц',
+  'home.lead': 'Зарегистрируйтесь партнёром, получите промокод и решите, как бюджет программы делится между скидкой для приведённых поставщиков и вашей комиссией.',
+  'home.program': 'Бюджет программы — {budget} каждого платежа; скидка поставщику от {min} до {max}; комиссия {months}; выплата от {minimum}.',
+  'home.months.unlimited': 'пока поставщик платит',
+  'home.months.n': '{n} мес.',
+  'register.title': 'Стать партнёром',
+  'register.email': 'Рабочая почта',
+  'register.password': 'Пароль',
+  'register.passwordHint': 'Не короче 10 символов, буквы и цифры.',
+  'register.fullName': 'Имя и фамилия',
+  'register.company': 'Компания',
+  'register.taxId': 'ИНН компании (необязательно)',
+  'register.offer': 'Оферта, версия {version}',
+  'register.accept': 'Я прочитал(а) и принимаю оферту версии {version}',
+  'register.submit': 'Зарегистрироваться и получить код',
+  'register.haveAccount': 'Уже зарегистрированы?',
+  'login.title': 'Вход',
+  'login.email': 'Почта',
+  'login.password': 'Пароль',
+  'login.submit': 'Войти',
+  'login.noAccount': 'Ещё нет аккаунта?',
+  'login.failed': 'Неверная почта или пароль.',
+  'cabinet.title': 'Ваш кабинет',
+  'cabinet.hello': 'Здравствуйте, {name}',
+  'cabinet.code': 'Ваш промокод',
+  'cabinet.link': 'Ваша реферальная ссылка',
+  'cabinet.copy': 'Копировать',
+  'cabinet.copied': 'Скопировано',
+  'cabinet.status.active': 'Активен: поставщики могут его использовать.',
+  'cabinet.status.paused': 'Приостановлен: поставщики не смогут его использовать, пока вы его не возобновите.',
+  'cabinet.status.revoked': 'Отозван администратором.',
+  'cabinet.pause': 'Приостановить код',
+  'cabinet.resume': 'Возобновить код',
+  'cabinet.split': 'Деление бюджета программы ({budget})',
+  'cabinet.splitHint': 'Скидка поставщику — от {min} до {max}. Остальное — ваша комиссия. Изменение действует для поставщиков, которые зарегистрируются после него.',
+  'cabinet.discount': 'Скидка поставщику',
+  'cabinet.commission': 'Ваша комиссия',
+  'cabinet.bp': 'базисных пунктов',
+  'cabinet.saveSplit': 'Сохранить',
+  'cabinet.splitSaved': 'Деление сохранено.',
+  'cabinet.since': 'Действует с {date}',
+  'cabinet.offer': 'Принята оферта версии {version}, {date}',
+  'cabinet.showOffer': 'Показать текст',
+  'error.generic': 'Что-то пошло не так, попробуйте ещё раз.',
+  'lang.switch': 'English',
+};
+
+export type Locale = 'en' | 'ru';
+export const LOCALES: Locale[] = ['en', 'ru'];
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ru };
+
+export function translate(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
+  const template = catalogs[locale][key as MessageKey] ?? catalogs.en[key as MessageKey] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] === undefined ? `{${name}}` : String(params[name])));
+}
+
+/** ?lang= (remembered in a cookie), then the cookie, then Accept-Language; English by default. */
+export function pickLocale(query: unknown, cookie: unknown, acceptLanguage: string | undefined): Locale {
+  for (const candidate of [query, cookie]) if (LOCALES.includes(candidate as Locale)) return candidate as Locale;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { lang: tag.slice(0, 2).toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((x) => LOCALES.includes(x.lang as Locale))
+    .sort((a, b) => b.q - a.q);
+  return (ranked[0]?.lang as Locale) ?? 'en';
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Request, Response } from 'express';
+import { formatBasisPoints } from '../money/money';
+import { Locale, pickLocale, translate } from './messages';
+
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const TEMPLATES_DIR = join(projectRoot(), 'templates');
+
+export interface PageContext {
+  title?: string;
+  user?: { email: string; role: string };
+  [key: string]: unknown;
+}
+
+/** Server-rendered Handlebars pages: templates/views inside templates/layouts/main, with partials. */
+@Injectable()
+export class ViewService {
+  private readonly hbs = Handlebars.create();
+  private readonly views = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly layout: Handlebars.TemplateDelegate;
+
+  constructor() {
+    const partials = join(TEMPLATES_DIR, 'partials');
+    for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
+      this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+    }
+    this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+      return translate(options.data.root.locale as Locale, key, options.hash);
+    });
+    this.hbs.registerHelper('bp', (bp: number) => formatBasisPoints(Number(bp)));
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hbs.registerHelper('date', (d: Date | string) => new Date(d).toISOString().slice(0, 10));
+    this.hbs.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
+    this.layout = this.hbs.compile(readFileSync(join(TEMPLATES_DIR, 'layouts', 'main.hbs'), 'utf8'));
+    const viewsDir = join(TEMPLATES_DIR, 'views');
+    for (const file of readdirSync(viewsDir).filter((f) => f.endsWith('.hbs'))) {
+      this.views.set(basename(file, '.hbs'), this.hbs.compile(readFileSync(join(viewsDir, file), 'utf8')));
+    }
+  }
+
+  locale(req: Request, res?: Response): Locale {
+    const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers['accept-language']);
+    if (res && req.query?.lang === locale) res.cookie('lang', locale, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+    return locale;
+  }
+
+  render(name: string, req: Request, res: Response, ctx: PageContext, status = 200): void {
+    const view = this.views.get(name);
+    if (!view) throw new Error(`No view ${name}`);
+    const locale = this.locale(req, res);
+    const data = { ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
+    const body = view(data);
+    res.status(status).type('html').send(this.layout({ ...data, body: new Handlebars.SafeString(body) }));
+  }
+
+  /** A translated string for server-side messages (flash notes, errors). */
+  t(req: Request, key: string, params: Record<string, unknown> = {}): string {
+    return translate(this.locale(req), key, params);
+  }
+}
