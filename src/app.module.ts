@@ -4,6 +4,9 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { EventsModule } from './events/events.module';
+import { JobsModule } from './jobs/jobs.module';
+import { StripeModule } from './stripe/stripe.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics';
 import { ProgramModule } from './program/program.module';
@@ -18,8 +21,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, databaseUrl),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), autoLoadEntities: true }),
+        EventsModule,
+        JobsModule,
+        StripeModule,
         AuthModule,
         ProgramModule,
         SplitsModule,

@@ -16,6 +16,29 @@ export interface AppConfig {
   cookieSecure: boolean;
   logLevel: string;
   promoCheckLimitPerMinute: number;
+  /** Work background queues in this process (false: only enqueue). */
+  jobsEnabled: boolean;
+  stripe: {
+    /** Secret API key (sk_...). Unset: billing calls fail with STRIPE_NOT_CONFIGURED. */
+    secretKey?: string;
+    /** Signing secret of the webhook endpoint (whsec_...). */
+    webhookSecret?: string;
+    /** Price suppliers subscribe to (price_...). */
+    priceId?: string;
+    /** Where the API lives; tests point it at a local fake. Default https://api.stripe.com */
+    apiBase: URL;
+  };
+  mail: {
+    /** smtp://user:pass@host:port; unset: mail goes to the log only. */
+    smtpUrl?: string;
+    from: string;
+    /** Campaign sending rate limit, messages per second per instance. */
+    ratePerSecond: number;
+  };
+  /** Secret for signing tracking and campaign-registration tokens. */
+  trackingSecret: string;
+  /** 32-byte key (hex or base64) encrypting payout bank details at rest. */
+  payoutDetailsKey: Buffer;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -79,6 +102,31 @@ function jwtSecret(env: NodeJS.ProcessEnv, appEnv: AppConfig['env'], dataDir: st
   return secret;
 }
 
+/** A secret that development may leave unset (generated once, kept in the data directory). */
+function secretVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], dataDir: string): string {
+  const raw = env[name];
+  if (raw) {
+    if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+    return raw;
+  }
+  if (appEnv === 'production') throw new ConfigError(`${name} is required when NODE_ENV=production`);
+  if (appEnv === 'test') return randomBytes(32).toString('hex');
+  const file = join(dataDir, name.toLowerCase().replace(/_/g, '-'));
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** A 32-byte key given as 64 hex characters or base64. */
+function keyVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], dataDir: string): Buffer {
+  const raw = env[name] ? env[name]! : secretVar({}, name, appEnv, dataDir);
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes: 64 hex characters or base64`);
+  return key;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -102,5 +150,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
     promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),
+    jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY || undefined,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+      priceId: env.STRIPE_PRICE_ID || undefined,
+      apiBase: new URL(urlVar(env, 'STRIPE_API_BASE', ['http:', 'https:']) ?? 'https://api.stripe.com'),
+    },
+    mail: {
+      smtpUrl: urlVar(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      from: env.MAIL_FROM || 'Handshake <no-reply@handshake.local>',
+      ratePerSecond: intVar(env, 'MAIL_RATE_PER_SECOND', 50, 1, 100000),
+    },
+    trackingSecret: secretVar(env, 'TRACKING_SECRET', appEnv, dataDir),
+    payoutDetailsKey: keyVar(env, 'PAYOUT_DETAILS_KEY', appEnv, dataDir),
   };
 }

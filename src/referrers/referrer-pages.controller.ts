@@ -30,7 +30,8 @@ export class ReferrerPagesController {
   @Public()
   async registerPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const offer = await this.program.currentOffer();
-    this.views.render('register', req, res, { title: this.views.t(req, 'register.title'), offer, form: {}, user: undefined });
+    const campaignToken = typeof req.query.c === 'string' ? req.query.c : undefined;
+    this.views.render('register', req, res, { title: this.views.t(req, 'register.title'), offer, form: {}, campaignToken, user: undefined });
   }
 
   @Post('register')
@@ -45,7 +46,7 @@ export class ReferrerPagesController {
       const { status, error } = pageError(err);
       const offer = await this.program.currentOffer();
       const { password: _omit, ...form } = body;
-      this.views.render('register', req, res, { title: this.views.t(req, 'register.title'), offer, form, error, user: undefined }, status);
+      this.views.render('register', req, res, { title: this.views.t(req, 'register.title'), offer, form, campaignToken: body.campaignToken, error, user: undefined }, status);
     }
   }
 

@@ -36,6 +36,12 @@ export class RegisterReferrerDto {
   @IsOptional()
   @IsInt({ message: 'acceptedOfferVersion must be the integer version number of the offer' })
   acceptedOfferVersion?: number;
+
+  @ApiPropertyOptional({ description: 'Signed token from a campaign registration link; counts the registration for that campaign' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  campaignToken?: string;
 }
 
 export class OfferAcceptanceView {

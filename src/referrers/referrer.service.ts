@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
+import { DomainEvents } from '../events/domain-events';
 import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import { ProgramService } from '../program/program.service';
@@ -25,6 +26,7 @@ export class ReferrerService {
     private readonly program: ProgramService,
     private readonly codes: PromoCodeService,
     private readonly splits: SplitService,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -45,6 +47,7 @@ export class ReferrerService {
       await m.insert(OfferAcceptance, { referrerId: referrer.id, offerVersion: dto.acceptedOfferVersion!, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 500) ?? null });
       await this.splits.initial(m, referrer.id);
       await this.codes.issue(m, referrer.id);
+      await this.events.publish(m, 'referrer.registered', { referrerId: referrer.id, campaignToken: dto.campaignToken });
       return referrer.id;
     });
     const cabinet = await this.cabinetById(referrerId);

@@ -1,0 +1,108 @@
+/**
+ * The commission ledger's contract, shared by every feature that moves money (billing, payouts,
+ * lead-exchange fees). Double-entry and append-only: a posting is a balanced set of entries.
+ *
+ * Sign convention: an account's balance is the sum of its entry amounts. Every posting's amounts
+ * sum to zero per currency, so all balances in a currency sum to zero.
+ *
+ *   commission accrues        platform_commission_expense −X   referrer_pending   +X
+ *   hold ends                 referrer_pending            −X   referrer_available +X
+ *   dispute opened            referrer_pending/available  −X   referrer_disputed  +X
+ *   dispute won               referrer_disputed           −X   (back where it came from) +X
+ *   refund / dispute lost     referrer_pending/available/disputed −D   platform_commission_expense +D
+ *   payout batch created      referrer_available          −X   payouts_in_transit +X
+ *   payout item paid          payouts_in_transit          −X   referrer_paid      +X
+ *   payout item failed        payouts_in_transit          −X   referrer_available +X
+ *   adjustment (credit)       platform_adjustments        −X   referrer_available +X
+ *
+ * A referrer's available balance may go negative only through a clawback (refund/dispute after
+ * release or payout); it is carried against future earnings.
+ */
+export enum AccountKind {
+  ReferrerPending = 'referrer_pending',
+  ReferrerAvailable = 'referrer_available',
+  ReferrerDisputed = 'referrer_disputed',
+  PayoutsInTransit = 'payouts_in_transit',
+  ReferrerPaid = 'referrer_paid',
+  PlatformCommissionExpense = 'platform_commission_expense',
+  PlatformAdjustments = 'platform_adjustments',
+}
+
+/** What caused a posting; shown in the referrer's statement. */
+export enum PostingCause {
+  Invoice = 'invoice',
+  HoldRelease = 'hold_release',
+  Refund = 'refund',
+  Dispute = 'dispute',
+  Payout = 'payout',
+  Adjustment = 'adjustment',
+  LeadFee = 'lead_fee',
+}
+
+export interface AccountRef {
+  kind: AccountKind;
+  /** Referrer id (or exchange member id) for owner accounts; null for platform accounts. */
+  ownerId: string | null;
+  /** ISO 4217; one currency per account, never mixed. */
+  currency: string;
+}
+
+export interface PostingLine {
+  account: AccountRef;
+  /** Minor units; positive increases the account's balance, negative decreases it. Never 0. */
+  amount: bigint;
+}
+
+export interface PostingRequest {
+  /**
+   * Chosen by the caller from the business cause, e.g. `commission:<invoiceId>`,
+   * `release:<commissionId>`, `payout-item:<id>`. Unique in the database: the same key with the
+   * same lines returns the first posting; with different lines it is IDEMPOTENCY_CONFLICT.
+   */
+  idempotencyKey: string;
+  cause: PostingCause;
+  /** The business object behind the posting (invoice id, refund id, payout item id, ...). */
+  causeRef: string;
+  description: string;
+  lines: PostingLine[];
+  /** When the business event happened (defaults to now). */
+  occurredAt?: Date;
+  /** Free-form context kept with the posting. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface PostingResult {
+  postingId: string;
+  /** false when the idempotency key had already posted (nothing new written). */
+  created: boolean;
+}
+
+export interface ReferrerBalances {
+  currency: string;
+  pending: bigint;
+  available: bigint;
+  disputed: bigint;
+  inTransit: bigint;
+  paid: bigint;
+}
+
+export interface StatementLine {
+  postingId: string;
+  occurredAt: Date;
+  cause: PostingCause;
+  causeRef: string;
+  description: string;
+  account: AccountKind;
+  amount: bigint;
+  /** Balance of that account right after this entry. */
+  balanceAfter: bigint;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  postings: number;
+  entries: number;
+  accounts: number;
+  /** The first problem found, in words, when ok is false. */
+  firstDiscrepancy?: string;
+}
