@@ -111,10 +111,22 @@ const ru: Record<MessageKey, string> = {
 
 export type Locale = 'en' | 'ru';
 export const LOCALES: Locale[] = ['en', 'ru'];
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, ru };
+const catalogs: Record<Locale, Record<string, string>> = { en: { ...en }, ru: { ...ru } };
+
+/**
+ * Each feature keeps its own strings beside its pages (e.g. src/billing/billing.messages.ts) and
+ * registers them once at import; Russian must define every English key.
+ */
+export function registerMessages<K extends string>(feature: { en: Record<K, string>; ru: Record<K, string> }): void {
+  for (const key of Object.keys(feature.en) as K[]) {
+    if (key in catalogs.en) throw new Error(`Message key ${key} is defined twice`);
+    catalogs.en[key] = feature.en[key];
+    catalogs.ru[key] = feature.ru[key];
+  }
+}
 
 export function translate(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
-  const template = catalogs[locale][key as MessageKey] ?? catalogs.en[key as MessageKey] ?? key;
+  const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] === undefined ? `{${name}}` : String(params[name])));
 }
 

@@ -1,0 +1,92 @@
+import { mkdtempSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migrate';
+import { Client } from 'pg';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface BenchEnv {
+  app: NestExpressApplication;
+  url: string;
+  databaseUrl: string;
+  config: AppConfig;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database (a throwaway embedded PostgreSQL unless DATABASE_URL is set) with the real app
+ * listening on a random port, in this process, so peak RSS covers the app.
+ */
+export async function startBenchEnv(label: string, env: Record<string, string> = {}): Promise<BenchEnv> {
+  let stopDb = async () => undefined as void;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dir = join(mkdtempSync(join(tmpdir(), `handshake-bench-${label}-`)), 'pg');
+    const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false });
+    databaseUrl = pg.url;
+    stopDb = pg.stop;
+  } else {
+    const name = `bench_${label}_${Date.now()}`;
+    const admin = new Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const u = new URL(databaseUrl);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+  }
+  await runMigrations(databaseUrl);
+  const config = loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'false', LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const app = await createApp(config, databaseUrl, pino({ level: 'silent' }));
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  config.publicBaseUrl = `http://localhost:${port}`;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    config,
+    db: app.get(DataSource),
+    close: async () => {
+      await app.close();
+      await stopDb();
+    },
+  };
+}
+
+/** Peak resident memory of this process (the app runs in it), in MiB. */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Percentile of a list of numbers (p in 0..100). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** A one-line progress indicator on stderr for long phases. */
+export function progress(label: string, done: number, total: number): void {
+  if (!process.stderr.isTTY && done !== total && done % Math.max(1, Math.floor(total / 10)) !== 0) return;
+  process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${done}/${total}${process.stderr.isTTY ? '' : '\n'}`);
+  if (done === total && process.stderr.isTTY) process.stderr.write('\n');
+}
