@@ -16,7 +16,8 @@ export async function withCliContext<T>(config: AppConfig, run: (ctx: CliContext
   const db = await resolveDatabase(config, () => undefined);
   try {
     await runMigrations(db.url);
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, db.url), { logger: false });
+    // A command does its own work; queue workers belong to the running app instances.
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, jobsEnabled: false }, db.url), { logger: false });
     try {
       return await run({ app, config, out: (line) => process.stdout.write(line + '\n') });
     } finally {

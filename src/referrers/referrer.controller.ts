@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
@@ -87,6 +87,7 @@ export class ReferrerController {
   @Get(':id')
   @Roles(Role.Admin, Role.Finance)
   @ApiOperation({ summary: 'One referrer\'s cabinet (staff only; a referrer reads their own at /me)' })
+  @ApiParam({ name: 'id', description: 'Referrer id (uuid)' })
   @ApiOkResponse({ type: ReferrerCabinetView })
   one(@Param('id', new ParseUUIDPipe()) id: string): Promise<ReferrerCabinetView> {
     return this.referrers.cabinetById(id);

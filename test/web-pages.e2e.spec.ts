@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { PASSWORD, uniqueEmail } from './support/fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp('pages');
+});
+after(() => t.close());
+
+describe('server-rendered pages', () => {
+  it('speaks Russian to a Russian browser and English otherwise; ?lang= switches and is remembered', async () => {
+    const ru = await request(t.url).get('/register').set('accept-language', 'ru-RU,ru;q=0.9,en;q=0.5').expect(200);
+    assert.match(ru.text, /Стать партнёром/);
+    assert.match(ru.text, /<html lang="ru">/);
+    const en = await request(t.url).get('/register').set('accept-language', 'de-DE,en;q=0.8').expect(200);
+    assert.match(en.text, /Become a referrer/);
+    const switched = await request(t.url).get('/register?lang=ru').set('accept-language', 'en').expect(200);
+    assert.match(switched.text, /Стать партнёром/);
+    const cookie = switched.headers['set-cookie'][0].split(';')[0];
+    const remembered = await request(t.url).get('/login').set('cookie', cookie).set('accept-language', 'en').expect(200);
+    assert.match(remembered.text, /Вход/);
+  });
+
+  it('registers through the form, sets an http-only session cookie and shows the cabinet', async () => {
+    const email = uniqueEmail('form');
+    const res = await request(t.url)
+      .post('/register')
+      .type('form')
+      .send({ email, password: PASSWORD, fullName: 'Olga Form', companyName: 'Form Retail', companyTaxId: '', acceptedOfferVersion: '1' })
+      .expect(303);
+    assert.equal(res.headers.location, '/cabinet');
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('hs_session='))!;
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    const cabinet = await request(t.url).get('/cabinet').set('cookie', cookie.split(';')[0]).expect(200);
+    assert.match(cabinet.text, /data-test="promo-code">[2-9A-HJKMNP-Z]{10}</);
+    assert.match(cabinet.text, /\/join\?ref(=|&#x3D;)[2-9A-HJKMNP-Z]{10}/);
+  });
+
+  it('re-renders the form with the error when the offer is not accepted, and writes nothing', async () => {
+    const email = uniqueEmail('noaccept');
+    const res = await request(t.url).post('/register').type('form').send({ email, password: PASSWORD, fullName: 'No Accept', companyName: 'Shop' }).expect(422);
+    assert.match(res.text, /data-code="OFFER_NOT_ACCEPTED"/);
+    assert.match(res.text, new RegExp(email.replace(/[.]/g, '\\.')));
+    assert.equal(Number((await t.db.query('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n), 0);
+  });
+
+  it('sends anonymous visitors of the cabinet to the login page, and refuses cross-site form posts', async () => {
+    const res = await request(t.url).get('/cabinet').set('accept', 'text/html').expect(303);
+    assert.equal(res.headers.location, '/login?next=%2Fcabinet');
+    const reg = await request(t.url)
+      .post('/register')
+      .type('form')
+      .send({ email: uniqueEmail('csrf'), password: PASSWORD, fullName: 'Cross Site', companyName: 'Shop', acceptedOfferVersion: '1' })
+      .expect(303);
+    const cookie = (reg.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('hs_session='))!.split(';')[0];
+    const forged = await request(t.url).post('/cabinet/split').set('cookie', cookie).set('origin', 'https://evil.example').type('form').send({ discountBp: '100' }).expect(403);
+    assert.equal(forged.body.error.code, 'CROSS_SITE_REQUEST');
+  });
+
+  it('a wrong password re-renders the login page with 401', async () => {
+    const res = await request(t.url).post('/login').type('form').send({ email: 'nobody@x.example', password: 'wrong-password-9' }).expect(401);
+    assert.match(res.text, /data-code="INVALID_CREDENTIALS"/);
+  });
+});
