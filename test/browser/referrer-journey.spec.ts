@@ -10,7 +10,8 @@ describe('a buyer in the browser', { skip: browserSkipReason() }, () => {
   let browser: Browser;
   let base: string;
   before(async () => {
-    t = await startTestApp('browser_referrer');
+    // The default Secure session cookie: browsers accept it on http://localhost.
+    t = await startTestApp('browser_referrer', { env: { COOKIE_SECURE: 'true' } });
     base = t.config.publicBaseUrl;
     browser = await launchBrowser();
   });
