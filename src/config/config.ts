@@ -83,26 +83,9 @@ function urlVar(env: NodeJS.ProcessEnv, name: string, protocols: string[]): stri
 }
 
 /**
- * In development the JWT secret may be left unset: one is generated once and kept in the data
- * directory so sessions survive restarts. Production refuses to start without an explicit one.
+ * A secret that development may leave unset: one is generated once and kept in the data directory
+ * (so sessions survive restarts). Production refuses to start without an explicit one.
  */
-function jwtSecret(env: NodeJS.ProcessEnv, appEnv: AppConfig['env'], dataDir: string): string {
-  const raw = env.JWT_SECRET;
-  if (raw) {
-    if (raw.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long');
-    return raw;
-  }
-  if (appEnv === 'production') throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
-  if (appEnv === 'test') return randomBytes(32).toString('hex');
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/** A secret that development may leave unset (generated once, kept in the data directory). */
 function secretVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], dataDir: string): string {
   const raw = env[name];
   if (raw) {
@@ -145,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     publicBaseUrl,
-    jwtSecret: jwtSecret(env, appEnv, dataDir),
+    jwtSecret: secretVar(env, 'JWT_SECRET', appEnv, dataDir),
     jwtTtlSeconds: intVar(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
