@@ -14,6 +14,7 @@ import { correlationId } from './observability/correlation-id';
 import { PinoNestLogger } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
+import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   });
   app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
   app.disable('x-powered-by');
+  // Open pixels and click redirects (thousands a second) go first, ahead of the global middleware
+  // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).
+  app.use(app.get(TrackingHitsMiddleware).handle);
   app.use(correlationId);
   app.use(
     pinoHttp({

@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventsModule } from './events/events.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { StripeModule } from './stripe/stripe.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics';
@@ -14,6 +15,22 @@ import { PromoCodesModule } from './promo-codes/promo-codes.module';
 import { ReferrersModule } from './referrers/referrers.module';
 import { SplitsModule } from './splits/splits.module';
 import { WebModule } from './web/web.module';
+import { ExchangeModule } from './exchange/exchange.module';
+import { SuppliersModule } from './suppliers/suppliers.module';
+import { BillingModule } from './billing/billing.module';
+import { StripeWebhooksModule } from './stripe-webhooks/stripe-webhooks.module';
+import { CommissionsModule } from './commissions/commissions.module';
+import { PayoutDetailsModule } from './payout-details/payout-details.module';
+import { PayoutsModule } from './payouts/payouts.module';
+import { FinanceAuditModule } from './finance-audit/finance-audit.module';
+import { AdjustmentsModule } from './adjustments/adjustments.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { MailModule } from './mail/mail.module';
+import { SuppressionModule } from './suppression/suppression.module';
+import { AudiencesModule } from './audiences/audiences.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { TrackingModule } from './tracking/tracking.module';
+import { FunnelModule } from './funnel/funnel.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +42,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), autoLoadEntities: true }),
         EventsModule,
         JobsModule,
+        LedgerModule,
         StripeModule,
         AuthModule,
         ProgramModule,
@@ -32,6 +50,22 @@ export class AppModule {
         PromoCodesModule,
         ReferrersModule,
         WebModule,
+        ExchangeModule,
+        BillingModule,
+        SuppliersModule,
+        StripeWebhooksModule,
+        CommissionsModule,
+        FinanceAuditModule,
+        PayoutDetailsModule,
+        PayoutsModule,
+        AdjustmentsModule,
+        ReconciliationModule,
+        MailModule,
+        SuppressionModule,
+        AudiencesModule,
+        CampaignsModule,
+        TrackingModule,
+        FunnelModule,
       ],
       controllers: [HealthController, MetricsController],
     };

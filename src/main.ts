@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    logger.info('http server and workers stopped');
     await db.stop();
     logger.info('stopped');
   });

@@ -10,8 +10,18 @@ import { Role } from './role';
 /** Only same-site relative paths are followed after login (never an open redirect). */
 function safeNext(next: unknown, role: Role): string {
   if (typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next)) return next;
-  return role === Role.Referrer ? '/cabinet' : '/';
+  return HOME_BY_ROLE[role];
 }
+
+/** Where each role lands after logging in. */
+const HOME_BY_ROLE: Record<Role, string> = {
+  [Role.Referrer]: '/cabinet',
+  [Role.Supplier]: '/supplier',
+  [Role.Partner]: '/exchange',
+  [Role.Finance]: '/finance/payouts',
+  [Role.Marketer]: '/console/campaigns',
+  [Role.Admin]: '/',
+};
 
 @ApiExcludeController()
 @Controller()

@@ -5,6 +5,7 @@ export enum Role {
   Finance = 'finance',
   Marketer = 'marketer',
   Admin = 'admin',
+  Partner = 'partner',
 }
 
 export const ALL_ROLES = Object.values(Role);

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
+import { audienceImportCommand } from '../audiences/audience-import.command';
 import { Role, STAFF_ROLES } from '../auth/role';
 import { StaffService } from '../auth/staff.service';
-import { CliContext } from './cli-context';
+import { LedgerService } from '../ledger/ledger.service';
+import { StripeInboxService } from '../stripe-webhooks/stripe-inbox.service';
+import { CommissionService } from '../commissions/commission.service';
+import { CliCommand, UsageError } from './cli-command';
+import { EXCHANGE_COMMANDS } from '../exchange/exchange.commands';
+import { PAYOUT_COMMANDS } from '../payouts/payouts.commands';
 
-export class UsageError extends Error {}
-
-export interface CliCommand {
-  usage: string;
-  summary: string;
-  run(argv: string[], ctx: CliContext): Promise<number>;
-}
+export { CliCommand, UsageError };
 
 function staffCreator(defaultRole: Role | undefined): CliCommand['run'] {
   return async (argv, ctx) => {
@@ -25,6 +25,9 @@ function staffCreator(defaultRole: Role | undefined): CliCommand['run'] {
 
 /** Every CLI command; `npm run cli -- <name> [options]`. Features add theirs here. */
 export const COMMANDS: Record<string, CliCommand> = {
+  'audience:import': audienceImportCommand,
+  ...EXCHANGE_COMMANDS,
+  ...PAYOUT_COMMANDS,
   'admin:create': {
     usage: 'admin:create --email <email> --password <password>',
     summary: 'Create an admin account',
@@ -34,5 +37,34 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'staff:create --email <email> --password <password> --role finance|marketer|admin',
     summary: 'Create a staff account with the given role',
     run: staffCreator(undefined),
+  },
+  'ledger:verify': {
+    usage: 'ledger:verify',
+    summary: 'Recompute every ledger balance from its entries; exit 1 with the first discrepancy',
+    run: async (_argv, ctx) => {
+      const r = await ctx.app.get(LedgerService).verify();
+      ctx.out(`ledger: postings=${r.postings} entries=${r.entries} accounts=${r.accounts} ok=${r.ok}`);
+      if (r.ok) return 0;
+      ctx.out(`first discrepancy: ${r.firstDiscrepancy}`);
+      return 1;
+    },
+  },
+  'webhooks:retry': {
+    usage: 'webhooks:retry [--all]',
+    summary: 'Process stored Stripe events that failed or were left unprocessed (--all: ignore retry times)',
+    run: async (argv, ctx) => {
+      const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } }, strict: true });
+      const r = await ctx.app.get(StripeInboxService).retryDue(10_000, values.all ?? false);
+      ctx.out(`stripe events: tried=${r.tried} processed=${r.processed} failed=${r.failed}`);
+      return r.failed === 0 ? 0 : 1;
+    },
+  },
+  'commissions:release': {
+    usage: 'commissions:release',
+    summary: 'Move commissions whose hold ended from pending to available now (the job does it every minute)',
+    run: async (_argv, ctx) => {
+      ctx.out(`released=${await ctx.app.get(CommissionService).releaseDue()}`);
+      return 0;
+    },
   },
 };

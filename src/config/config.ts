@@ -45,6 +45,8 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export class ConfigError extends Error {}
 
+const TEST_SECRETS: Record<string, string> = {};
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -93,7 +95,9 @@ function secretVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'
     return raw;
   }
   if (appEnv === 'production') throw new ConfigError(`${name} is required when NODE_ENV=production`);
-  if (appEnv === 'test') return randomBytes(32).toString('hex');
+  // One per process and name: several app instances in one test process must agree (passport's
+  // strategies are process-wide, so the last instance's JWT secret would win).
+  if (appEnv === 'test') return (TEST_SECRETS[name] ??= randomBytes(32).toString('hex'));
   const file = join(dataDir, name.toLowerCase().replace(/_/g, '-'));
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });

@@ -17,16 +17,33 @@ export interface DomainEventMap {
 
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (m: EntityManager, payload: DomainEventMap[K]) => Promise<void>;
+type ManyHandler<K extends DomainEventName> = (m: EntityManager, payloads: DomainEventMap[K][]) => Promise<void>;
 
 @Injectable()
 export class DomainEvents {
   private readonly handlers = new Map<DomainEventName, Handler<any>[]>();
+  private readonly manyHandlers = new Map<DomainEventName, ManyHandler<any>[]>();
 
   on<K extends DomainEventName>(name: K, handler: Handler<K>): void {
     this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler]);
   }
 
+  /**
+   * A reaction that takes a run of facts at once (one set-based statement for a group of webhook
+   * events instead of one per fact); it gets `publish`'d facts as runs of one.
+   */
+  onMany<K extends DomainEventName>(name: K, handler: ManyHandler<K>): void {
+    this.manyHandlers.set(name, [...(this.manyHandlers.get(name) ?? []), handler]);
+  }
+
   async publish<K extends DomainEventName>(m: EntityManager, name: K, payload: DomainEventMap[K]): Promise<void> {
-    for (const handler of this.handlers.get(name) ?? []) await handler(m, payload);
+    await this.publishMany(m, name, [payload]);
+  }
+
+  /** Several facts of one kind at once, in order: `on` handlers get each, `onMany` handlers the run. */
+  async publishMany<K extends DomainEventName>(m: EntityManager, name: K, payloads: DomainEventMap[K][]): Promise<void> {
+    if (payloads.length === 0) return;
+    for (const handler of this.handlers.get(name) ?? []) for (const payload of payloads) await handler(m, payload);
+    for (const handler of this.manyHandlers.get(name) ?? []) await handler(m, payloads);
   }
 }

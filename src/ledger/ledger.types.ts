@@ -106,3 +106,41 @@ export interface VerifyReport {
   /** The first problem found, in words, when ok is false. */
   firstDiscrepancy?: string;
 }
+
+// ---- Additions (the names above are the stable contract; these only add to it) ----
+//
+// Rules LedgerService.post enforces beyond balancing (LedgerException codes in ledger.exception.ts):
+//  - platform kinds (below) take ownerId null; every other kind takes the owner's uuid (LEDGER_INVALID_LINES);
+//  - an owner account may be taken below zero only by causes refund, dispute, adjustment and lead_fee
+//    (LEDGER_NEGATIVE_BALANCE, 409); commission, hold release and payouts never overdraw it;
+//  - a refused posting leaves the caller's transaction unusable when the refusal came from the database
+//    (LEDGER_NEGATIVE_BALANCE): roll it back. IDEMPOTENCY_CONFLICT and validation errors write nothing.
+//  - account locks are held until the caller commits: post last in the transaction and commit soon.
+
+/** Kinds whose accounts belong to the platform (ownerId null); every other kind needs an owner uuid. */
+export const PLATFORM_ACCOUNT_KINDS: readonly AccountKind[] = [AccountKind.PlatformCommissionExpense, AccountKind.PlatformAdjustments];
+
+/** One entry of a posting, as read back. */
+export interface PostingEntryView {
+  account: AccountRef;
+  amount: bigint;
+  balanceAfter: bigint;
+}
+
+/** A stored posting with its entries (postingsByCause). */
+export interface PostingView {
+  postingId: string;
+  idempotencyKey: string;
+  cause: PostingCause;
+  causeRef: string;
+  description: string;
+  occurredAt: Date;
+  createdAt: Date;
+  metadata: Record<string, unknown>;
+  entries: PostingEntryView[];
+}
+
+export interface StatementPage {
+  limit?: number;
+  offset?: number;
+}

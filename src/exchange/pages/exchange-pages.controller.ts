@@ -1,0 +1,211 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthUser, ClientIp, CurrentUser, Public, Roles, SESSION_COOKIE } from '../../auth/access.decorators';
+import { AuthService } from '../../auth/auth.service';
+import { Role } from '../../auth/role';
+import { pageError, parseForm } from '../../web/form';
+import { ViewService } from '../../web/view.service';
+import { AnalyticsService } from '../analytics/analytics.service';
+import { DealService } from '../deals/deal.service';
+import { allowedNext, DealStatus } from '../deals/deal-status';
+import '../exchange.messages';
+import { DealStatusDto, DeclineDto, SubmitLeadDto } from '../leads/lead.dto';
+import { LeadService } from '../leads/lead.service';
+import { ApplyDto, MemberProfileDto, RefuseMemberDto } from '../members/member.dto';
+import { MemberService } from '../members/member.service';
+import { RoutingService } from '../routing/routing.service';
+import { ExchangeSettingsService } from '../settings/settings.service';
+import { NewTagDto } from '../tags/tag.dto';
+import { TagService } from '../tags/tag.service';
+import { RulesService } from '../rules/rules.service';
+
+const list = (v: unknown): string[] =>
+  String(v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The exchange's pages: join, the member's desk, the operator's desk and analytics. Same services as the API. */
+@ApiExcludeController()
+@Controller('exchange')
+export class ExchangePagesController {
+  constructor(
+    private readonly views: ViewService,
+    private readonly auth: AuthService,
+    private readonly rules: RulesService,
+    private readonly members: MemberService,
+    private readonly leads: LeadService,
+    private readonly routing: RoutingService,
+    private readonly deals: DealService,
+    private readonly tags: TagService,
+    private readonly settings: ExchangeSettingsService,
+    private readonly analytics: AnalyticsService,
+  ) {}
+
+  @Get('join')
+  @Public()
+  async joinPage(@Req() req: Request, @Res() res: Response): Promise<void> {
+    this.views.render('exchange-join', req, res, { title: this.views.t(req, 'exchange.join.title'), rules: await this.rules.current(), form: {}, user: undefined });
+  }
+
+  @Post('join')
+  @Public()
+  async join(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>, @ClientIp() ip: string): Promise<void> {
+    try {
+      const dto = await parseForm(ApplyDto, body);
+      const result = await this.members.apply(dto, { ip, userAgent: req.headers['user-agent'] });
+      res.cookie(SESSION_COOKIE, result.accessToken, this.auth.sessionCookieOptions());
+      res.redirect(303, '/exchange');
+    } catch (err) {
+      const { status, error } = pageError(err);
+      const { password: _omit, ...form } = body;
+      this.views.render('exchange-join', req, res, { title: this.views.t(req, 'exchange.join.title'), rules: await this.rules.current(), form, error, user: undefined }, status);
+    }
+  }
+
+  @Get()
+  @Roles(Role.Partner)
+  async desk(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.renderDesk(req, res, user, { notice: typeof req.query.notice === 'string' ? req.query.notice : undefined });
+  }
+
+  @Post('profile')
+  @Roles(Role.Partner)
+  async profile(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
+    await this.act(req, res, user, async () => {
+      const dto = await parseForm(MemberProfileDto, { ...body, tags: list(body.tags), regions: list(body.regions) });
+      await this.members.updateProfile((await this.members.memberOfUser(user.id)).id, dto);
+      return this.views.t(req, 'exchange.member.saved');
+    });
+  }
+
+  @Post('leads')
+  @Roles(Role.Partner)
+  async submit(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
+    await this.act(req, res, user, async () => {
+      const dto = await parseForm(SubmitLeadDto, { ...body, tags: list(body.tags) });
+      const lead = await this.leads.submit(dto, await this.leads.submitterFor(user), 'web');
+      return this.views.t(req, 'exchange.lead.submitted', { score: lead.score, qualification: lead.qualification });
+    });
+  }
+
+  @Post('leads/:id/accept')
+  @Roles(Role.Partner)
+  async accept(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.act(req, res, user, async () => {
+      await this.routing.accept(id, (await this.members.memberOfUser(user.id)).id, user.id);
+    });
+  }
+
+  @Post('leads/:id/decline')
+  @Roles(Role.Partner)
+  async decline(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.act(req, res, user, async () => {
+      const dto = await parseForm(DeclineDto, body);
+      await this.routing.decline(id, (await this.members.memberOfUser(user.id)).id, dto.reason);
+    });
+  }
+
+  @Post('leads/:id/status')
+  @Roles(Role.Partner)
+  async status(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.act(req, res, user, async () => {
+      const dto = await parseForm(DealStatusDto, body);
+      await this.deals.changeStatus(id, (await this.members.memberOfUser(user.id)).id, user.id, dto);
+    });
+  }
+
+  @Get('admin')
+  @Roles(Role.Admin)
+  async admin(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.renderAdmin(req, res, {});
+  }
+
+  @Post('admin/members/:id/admit')
+  @Roles(Role.Admin)
+  async admit(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.adminAct(req, res, () => this.members.decide(id, true, user.id));
+  }
+
+  @Post('admin/members/:id/refuse')
+  @Roles(Role.Admin)
+  async refuse(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => this.members.decide(id, false, user.id, (await parseForm(RefuseMemberDto, body)).reason));
+  }
+
+  @Post('admin/tags')
+  @Roles(Role.Admin)
+  async addTag(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => this.tags.create(await parseForm(NewTagDto, body)));
+  }
+
+  @Post('admin/route')
+  @Roles(Role.Admin)
+  async routeNow(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.adminAct(req, res, () => this.routing.routePending());
+  }
+
+  @Get('admin/analytics')
+  @Roles(Role.Admin)
+  async analyticsPage(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const report = await this.analytics.report();
+    const byReceiver = report.byReceiver.map((r) => ({ ...r, hoursToFirstContact: r.avgSecondsToFirstContact === null ? null : (r.avgSecondsToFirstContact / 3600).toFixed(1) }));
+    this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver } });
+  }
+
+  /** Runs a member action; success redirects back to the desk, a refusal re-renders it with the error. */
+  private async act(req: Request, res: Response, user: AuthUser, action: () => Promise<string | void>): Promise<void> {
+    try {
+      const notice = await action();
+      res.redirect(303, notice ? `/exchange?notice=${encodeURIComponent(notice)}` : '/exchange');
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderDesk(req, res, user, { error, form: req.body }, status);
+    }
+  }
+
+  private async adminAct(req: Request, res: Response, action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+      res.redirect(303, '/exchange/admin');
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderAdmin(req, res, { error }, status);
+    }
+  }
+
+  private async renderDesk(req: Request, res: Response, user: AuthUser, extra: Record<string, unknown>, status = 200): Promise<void> {
+    const memberId = (await this.members.memberOfUser(user.id, false)).id;
+    const member = await this.members.view(memberId);
+    const admitted = member.status === 'admitted';
+    const [inbox, submitted, tags, settings] = admitted
+      ? await Promise.all([this.leads.inbox(memberId), this.leads.submittedBy(memberId), this.tags.list(), this.settings.get()])
+      : [[], [], [], await this.settings.get()];
+    this.views.render(
+      'exchange-member',
+      req,
+      res,
+      {
+        title: this.views.t(req, 'exchange.member.title'),
+        member,
+        admitted,
+        memberTags: member.tags.join(', '),
+        memberRegions: member.regions.join(', '),
+        knownTags: tags.map((t) => t.slug).join(', '),
+        authorities: Object.keys(settings.rules.authority),
+        needs: Object.keys(settings.rules.need),
+        inbox: inbox.map((l) => ({ ...l, offered: l.routingState === 'offered', next: l.dealStatus ? allowedNext(l.dealStatus as DealStatus) : [] })),
+        submitted,
+        form: {},
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  private async renderAdmin(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
+    const [members, tags, leads, stale] = await Promise.all([this.members.list(), this.tags.list(), this.leads.list({ limit: 100, offset: 0 }), this.leads.stale()]);
+    this.views.render('exchange-admin', req, res, { title: this.views.t(req, 'exchange.admin.title'), members, tags, leads, stale, ...extra }, status);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FinanceAuditController } from './finance-audit.controller';
+import { FinanceAuditEntry } from './finance-audit.entity';
+import { FinanceAuditService } from './finance-audit.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([FinanceAuditEntry])],
+  controllers: [FinanceAuditController],
+  providers: [FinanceAuditService],
+  exports: [FinanceAuditService],
+})
+export class FinanceAuditModule {}

@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum PayoutMethod {
+  StripeConnect = 'stripe_connect',
+  Bank = 'bank',
+}
+
+/** Where a referrer wants to be paid; one row per referrer. Bank details are encrypted. */
+@Entity('payout_details')
+export class PayoutDetails {
+  @PrimaryColumn({ name: 'referrer_id', type: 'uuid' })
+  referrerId: string;
+
+  @Column({ type: 'text' })
+  method: PayoutMethod;
+
+  @Column({ name: 'stripe_account_id', type: 'text', nullable: true })
+  stripeAccountId: string | null;
+
+  /** Stripe reports the transfers capability active: transfers to this account will be accepted. */
+  @Column({ name: 'stripe_transfers_active', type: 'boolean', default: false })
+  stripeTransfersActive: boolean;
+
+  @Column({ name: 'stripe_details_submitted', type: 'boolean', default: false })
+  stripeDetailsSubmitted: boolean;
+
+  @Column({ name: 'stripe_status_at', type: 'timestamptz', nullable: true })
+  stripeStatusAt: Date | null;
+
+  @Column({ name: 'bank_encrypted', type: 'bytea', nullable: true })
+  bankEncrypted: Buffer | null;
+
+  @Column({ name: 'bank_account_last4', type: 'text', nullable: true })
+  bankAccountLast4: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

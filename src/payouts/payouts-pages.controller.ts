@@ -1,0 +1,167 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
+import { Role } from '../auth/role';
+import { CreateAdjustmentDto } from '../adjustments/adjustments.dto';
+import { AdjustmentsService } from '../adjustments/adjustments.service';
+import { formatMoney } from '../money/money';
+import { pageError, parseForm } from '../web/form';
+import { ViewService } from '../web/view.service';
+import { PayoutExecutor } from './payout-executor.service';
+import { MarkPayoutFailedDto, PayoutPreviewQuery } from './payouts.dto';
+import { PayoutsService } from './payouts.service';
+import './payouts.messages';
+
+const money = (amount: string, currency: string) => formatMoney(BigInt(amount), currency);
+
+/** Export links for the current calendar month (UTC). */
+function monthReports(): { period: string; query: string } {
+  const now = new Date();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { period: from.toISOString().slice(0, 7), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
+}
+
+/** Finance's payout console: preview → create → approve (second user) → execute → mark bank items. */
+@ApiExcludeController()
+@Controller('finance/payouts')
+export class PayoutsPagesController {
+  constructor(
+    private readonly views: ViewService,
+    private readonly payouts: PayoutsService,
+    private readonly executor: PayoutExecutor,
+    private readonly adjustments: AdjustmentsService,
+  ) {}
+
+  @Get()
+  @Roles(Role.Finance, Role.Admin)
+  async console(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
+    const notice = req.query.done === 'adjusted' ? this.views.t(req, 'payouts.done.adjusted') : undefined;
+    await this.renderConsole(req, res, user, { notice });
+  }
+
+  @Post('adjustments')
+  @Roles(Role.Finance)
+  async adjust(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
+    try {
+      const dto = await parseForm(CreateAdjustmentDto, { referrerId: body.referrerId, amount: body.amount, reason: body.reason ?? '' });
+      await this.adjustments.create(dto, user);
+      res.redirect(303, '/finance/payouts?done=adjusted');
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderConsole(req, res, user, { error, adjustment: { referrerId: body.referrerId, amount: body.amount, reason: body.reason } }, status);
+    }
+  }
+
+  @Post('batches')
+  @Roles(Role.Finance)
+  async create(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
+    try {
+      const q = await parseForm(PayoutPreviewQuery, { currency: body.currency });
+      const batch = await this.payouts.create({ currency: q.currency }, user);
+      res.redirect(303, `/finance/payouts/batches/${batch.id}?done=created`);
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderConsole(req, res, user, { error }, status);
+    }
+  }
+
+  @Get('batches/:id')
+  @Roles(Role.Finance, Role.Admin)
+  async batch(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    const done = typeof req.query.done === 'string' && /^[a-z_]+$/.test(req.query.done) ? req.query.done : undefined;
+    await this.renderBatch(req, res, user, id, { notice: done ? this.views.t(req, `payouts.done.${done}`) : undefined });
+  }
+
+  @Post('batches/:id/:action')
+  @Roles(Role.Finance)
+  async act(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Param('action') action: string): Promise<void> {
+    try {
+      if (action === 'approve') await this.payouts.approve(id, user);
+      else if (action === 'execute') await this.executor.execute(id, user);
+      else if (action === 'cancel') await this.payouts.cancel(id, user);
+      else {
+        res.status(404).send('Not found');
+        return;
+      }
+      res.redirect(303, `/finance/payouts/batches/${id}?done=${action}`);
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderBatch(req, res, user, id, { error }, status);
+    }
+  }
+
+  @Post('items/:id/mark-paid')
+  @Roles(Role.Finance)
+  async markPaid(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.mark(req, res, user, id, body, true);
+  }
+
+  @Post('items/:id/mark-failed')
+  @Roles(Role.Finance)
+  async markFailed(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.mark(req, res, user, id, body, false);
+  }
+
+  private async mark(req: Request, res: Response, user: AuthUser, itemId: string, body: Record<string, string>, paid: boolean): Promise<void> {
+    const batchId = String(body.batchId ?? '');
+    try {
+      const outcome = paid ? { paid: true as const } : { paid: false as const, reason: (await parseForm(MarkPayoutFailedDto, { reason: body.reason ?? '' })).reason ?? '' };
+      const item = await this.payouts.markBankItem(itemId, outcome, user);
+      res.redirect(303, `/finance/payouts/batches/${item.batchId}?done=${paid ? 'marked_paid' : 'marked_failed'}`);
+    } catch (err) {
+      const { status, error } = pageError(err);
+      if (/^[0-9a-f-]{36}$/.test(batchId)) await this.renderBatch(req, res, user, batchId, { error }, status);
+      else res.status(status).json({ error });
+    }
+  }
+
+  private async renderConsole(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {
+    const q = await parseForm(PayoutPreviewQuery, { currency: typeof req.query.currency === 'string' ? req.query.currency : undefined }).catch(() => ({ currency: undefined }) as PayoutPreviewQuery);
+    const preview = await this.payouts.preview(q.currency, user, 200);
+    const batches = await this.payouts.listBatches(30);
+    this.views.render(
+      'payouts-console',
+      req,
+      res,
+      {
+        title: this.views.t(req, 'payouts.title'),
+        preview: {
+          ...preview,
+          minimumText: money(preview.minimum, preview.currency),
+          totalText: money(preview.eligibleTotal, preview.currency),
+          eligible: preview.eligible.map((r) => ({ ...r, availableText: money(r.available, preview.currency) })),
+          excluded: preview.excluded.map((r) => ({ ...r, availableText: money(r.available, preview.currency) })),
+        },
+        batches: batches.map((b) => ({ ...b, totalText: money(b.total, b.currency) })),
+        canWrite: user.role === Role.Finance,
+        reports: monthReports(),
+        ...ctx,
+      },
+      status,
+    );
+  }
+
+  private async renderBatch(req: Request, res: Response, user: AuthUser, id: string, ctx: Record<string, unknown>, status = 200): Promise<void> {
+    const batch = await this.payouts.batchDetail(id);
+    const isFinance = user.role === Role.Finance;
+    this.views.render(
+      'payouts-batch',
+      req,
+      res,
+      {
+        title: this.views.t(req, 'payouts.batch.title'),
+        batch: { ...batch, totalText: money(batch.total, batch.currency) },
+        items: batch.items.map((i) => ({ ...i, amountText: money(i.amount, i.currency), markable: isFinance && i.method === 'bank' && i.status === 'pending' && ['approved', 'executing'].includes(batch.status) })),
+        canApprove: isFinance && batch.status === 'created' && batch.createdBy !== user.id,
+        ownBatch: batch.createdBy === user.id && batch.status === 'created',
+        canExecute: isFinance && ['approved', 'executing'].includes(batch.status),
+        canCancel: isFinance && ['created', 'approved'].includes(batch.status),
+        canExport: ['approved', 'executing'].includes(batch.status),
+        ...ctx,
+      },
+      status,
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdjustmentsModule } from '../adjustments/adjustments.module';
+import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
+import { MailModule } from '../mail/mail.module';
+import { PayoutDetailsModule } from '../payout-details/payout-details.module';
+import { ProgramModule } from '../program/program.module';
+import { BankExportService } from './bank-export.service';
+import { PayoutBatch } from './payout-batch.entity';
+import { PayoutExecutor } from './payout-executor.service';
+import { PayoutItem } from './payout-item.entity';
+import { PayoutMailer } from './payout-mailer';
+import { PayoutsController } from './payouts.controller';
+import { PayoutsPagesController } from './payouts-pages.controller';
+import { PayoutsService } from './payouts.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule],
+  controllers: [PayoutsController, PayoutsPagesController],
+  providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
+  exports: [PayoutsService, PayoutExecutor],
+})
+export class PayoutsModule {}

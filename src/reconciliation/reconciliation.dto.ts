@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate } from 'class-validator';
+
+export class ReconciliationPeriodQuery {
+  @ApiProperty({ description: 'Start of the period, inclusive (ISO 8601)', example: '2026-11-01T00:00:00Z' })
+  @Type(() => Date)
+  @IsDate()
+  from: Date;
+
+  @ApiProperty({ description: 'End of the period, exclusive (ISO 8601)', example: '2026-12-01T00:00:00Z' })
+  @Type(() => Date)
+  @IsDate()
+  to: Date;
+}
+
+export class ReconciliationDifferenceView {
+  @ApiProperty({
+    description:
+      'paid_invoice_without_commission, commission_without_paid_invoice, transfer_without_payout, payout_without_transfer, amount_mismatch, duplicate_transfer, payout_not_in_ledger',
+  })
+  kind: string;
+  @ApiProperty({ description: 'Stripe or local id the difference is about (invoice, transfer, payout item)' })
+  ref: string;
+  @ApiProperty({ description: 'Amount Stripe shows, minor units', nullable: true, type: String })
+  stripeAmount: string | null;
+  @ApiProperty({ description: 'Amount recorded here, minor units', nullable: true, type: String })
+  recordedAmount: string | null;
+  @ApiProperty({ description: 'What is wrong, in words' })
+  detail: string;
+}
+
+export class ReconciliationView {
+  @ApiProperty({ description: 'Period start (inclusive)' })
+  from: Date;
+  @ApiProperty({ description: 'Period end (exclusive)' })
+  to: Date;
+  @ApiProperty({ description: 'Invoices Stripe shows paid in the period' })
+  stripePaidInvoices: number;
+  @ApiProperty({ description: 'Of those, invoices of referred suppliers (a commission is expected)' })
+  referredPaidInvoices: number;
+  @ApiProperty({ description: 'Commission postings (cause invoice) in the ledger for the period' })
+  ledgerCommissions: number;
+  @ApiProperty({ description: 'Transfers Stripe shows created in the period' })
+  stripeTransfers: number;
+  @ApiProperty({ description: 'Their total, minor units' })
+  stripeTransfersTotal: string;
+  @ApiProperty({ description: 'Connect payout items recorded paid in the period' })
+  recordedPayouts: number;
+  @ApiProperty({ description: 'Their total, minor units' })
+  recordedPayoutsTotal: string;
+  @ApiProperty({ description: 'Every difference found; empty when the books agree', type: [ReconciliationDifferenceView] })
+  differences: ReconciliationDifferenceView[];
+}

@@ -1,0 +1,48 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Supplier → referrer, with the split and program terms locked at redemption: later changes of the
+ * referrer's split or of the program apply to new suppliers only. At most one per supplier.
+ */
+@Entity('supplier_attributions')
+export class SupplierAttribution {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'supplier_id', type: 'uuid', unique: true })
+  supplierId: string;
+
+  @Column({ name: 'referrer_id', type: 'uuid' })
+  referrerId: string;
+
+  @Column({ name: 'promo_code_id', type: 'uuid' })
+  promoCodeId: string;
+
+  @Column({ name: 'discount_bp', type: 'int' })
+  discountBp: number;
+
+  @Column({ name: 'commission_bp', type: 'int' })
+  commissionBp: number;
+
+  /** Null = commission for as long as the supplier pays. */
+  @Column({ name: 'commission_months', type: 'int', nullable: true })
+  commissionMonths: number | null;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  /** 'link' when the code came from the /join?ref= cookie, 'code' when typed. */
+  @Column({ type: 'text' })
+  via: 'code' | 'link';
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  /** Paid-at of the supplier's first paid invoice: the commission months count from here. */
+  @Column({ name: 'first_paid_at', type: 'timestamptz', nullable: true })
+  firstPaidAt: Date | null;
+
+  /** The subscription ended: invoices paid after this earn nothing. */
+  @Column({ name: 'stopped_at', type: 'timestamptz', nullable: true })
+  stoppedAt: Date | null;
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BillingModule } from '../billing/billing.module';
+import { ProgramModule } from '../program/program.module';
+import { PromoCodesModule } from '../promo-codes/promo-codes.module';
+import { SplitsModule } from '../splits/splits.module';
+import { SupplierAttribution } from './attribution.entity';
+import { SupplierPagesController } from './supplier-pages.controller';
+import { SupplierController } from './supplier.controller';
+import { Supplier } from './supplier.entity';
+import { SupplierService } from './supplier.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule],
+  controllers: [SupplierController, SupplierPagesController],
+  providers: [SupplierService],
+  exports: [SupplierService],
+})
+export class SuppliersModule {}
