@@ -17,7 +17,7 @@ export class CreateAdjustmentDto {
   currency?: string;
 
   @ApiProperty({ description: 'Why (mandatory; shown in the referrer\'s statement and the audit log)', example: 'Commission for an offline invoice' })
-  @IsString()
+  @IsString({ message: 'reason is required: say why the balance changes' })
   @MaxLength(500)
   reason: string;
 }

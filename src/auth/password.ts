@@ -5,18 +5,18 @@ const COMMON = new Set(['password', 'password1', 'password123', 'qwerty123', '12
 
 /** Why a password is too weak, or null when it is acceptable. */
 export function passwordWeakness(password: string, email?: string): string | null {
-  if (password.length < 10) return 'at least 10 characters';
-  if (password.length > 200) return 'at most 200 characters';
-  if (!/[A-Za-zА-Яа-яЁё]/.test(password) || !/\d/.test(password)) return 'both letters and digits';
-  if (COMMON.has(password.toLowerCase())) return 'not a commonly used password';
+  if (password.length < 10) return 'The password must have at least 10 characters';
+  if (password.length > 200) return 'The password must have at most 200 characters';
+  if (!/[A-Za-zА-Яа-яЁё]/.test(password) || !/\d/.test(password)) return 'The password must have both letters and digits';
+  if (COMMON.has(password.toLowerCase())) return 'The password is too common';
   const local = email?.split('@')[0]?.toLowerCase();
-  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return 'not containing your email name';
+  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return 'The password must not contain the name part of the email address';
   return null;
 }
 
 export function assertStrongPassword(password: string, email?: string): void {
   const weakness = passwordWeakness(password, email);
-  if (weakness) throw new AuthException(AuthErrorCode.WEAK_PASSWORD, `The password must have ${weakness}`, { field: 'password' });
+  if (weakness) throw new AuthException(AuthErrorCode.WEAK_PASSWORD, weakness, { field: 'password' });
 }
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });

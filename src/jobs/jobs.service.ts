@@ -30,6 +30,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly definitions = new Map<string, JobDefinition<any>>();
   private boss?: PgBoss;
   private started?: Promise<PgBoss>;
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -69,7 +70,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   private ensureStarted(): Promise<PgBoss> {
     this.started ??= (async () => {
       const boss = new PgBoss({ connectionString: this.databaseUrl, max: 4, application_name: 'handshake-jobs', schedule: true, supervise: true });
-      boss.on('error', (err) => this.logger.error({ err }, 'queue error'));
+      // Once shutdown began, connections cut by the database stopping are expected, not errors.
+      boss.on('error', (err) => (this.stopping ? this.logger.debug({ err }, 'queue error during shutdown') : this.logger.error({ err }, 'queue error')));
       await boss.start();
       for (const def of this.definitions.values()) {
         const existing = await boss.getQueue(def.name);
@@ -90,6 +92,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.started) {
       const boss = await this.started.catch(() => undefined);
       await boss?.stop({ graceful: true, timeout: 10_000, wait: true } as PgBoss.StopOptions).catch(() => undefined);
