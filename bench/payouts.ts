@@ -17,7 +17,7 @@ import { PayoutsService } from '../src/payouts/payouts.service';
 import { peakRssMb, startBenchEnv } from './support/bench-env';
 
 const N = Number(process.argv[2] ?? 100_000);
-const SEED_CHUNK = 25_000;
+const SEED_CHUNK = 5_000;
 
 async function main(): Promise<void> {
   const env = await startBenchEnv('payouts', { JOBS_ENABLED: 'false' });
