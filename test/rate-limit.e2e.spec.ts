@@ -18,3 +18,12 @@ it('limits code checks per client address with RATE_LIMITED', async () => {
   // other routes are not limited
   await request(t.url).get('/api/program').expect(200);
 });
+
+it('limits supplier sign-up attempts (code redemptions) per client address too', async () => {
+  for (let i = 0; i < 5; i++) {
+    const res = await request(t.url).post('/api/suppliers').send({ promoCode: 'GUESS2345' + 'ABCDEFGHJK'[i] });
+    assert.equal(res.status, 400);
+  }
+  const res = await request(t.url).post('/api/suppliers').send({ promoCode: 'GUESS2345M' }).expect(429);
+  assert.equal(res.body.error.code, 'RATE_LIMITED');
+});

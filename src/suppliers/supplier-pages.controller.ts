@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../auth/access.decorators';
@@ -48,6 +49,7 @@ export class SupplierPagesController {
 
   @Post('suppliers/signup')
   @Public()
+  @UseGuards(ThrottlerGuard)
   async signUp(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     try {
       const dto = await parseForm(SignUpSupplierDto, body);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Public, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
@@ -13,6 +14,8 @@ export class SupplierController {
 
   @Post()
   @Public()
+  // Redemption attempts are rate limited per client address, like code checks (guessing codes).
+  @UseGuards(ThrottlerGuard)
   @ApiOperation({ summary: "Sign up as a supplier, optionally with a referrer's promo code (locks the discount and the referrer's terms); starts the Stripe subscription" })
   @ApiCreatedResponse({ type: SupplierSignUpView })
   @ApiNotFoundResponse({ description: 'PROMO_CODE_NOT_FOUND', type: ErrorBody })

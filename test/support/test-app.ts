@@ -47,7 +47,8 @@ export interface TestApp {
 /** The real app, listening on a random port, on its own database (or a given one, for a second instance). */
 export async function startTestApp(label: string, opts: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(label));
-  const config = loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'false', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0', ...opts.env });
+  // Tests sign up many accounts from one address; the rate-limit test sets its own low limit.
+  const config = loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'false', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0', PROMO_CHECK_LIMIT_PER_MINUTE: '100000', ...opts.env });
   const app = await createApp(config, databaseUrl, pino({ level: config.logLevel }));
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
