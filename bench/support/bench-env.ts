@@ -3,13 +3,11 @@ import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory';
-import { AppConfig, loadConfig } from '../../src/config/config';
+import { AppConfig } from '../../src/config/config';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
-import { Client } from 'pg';
+import { createMigratedDatabase, listenOn } from '../../test/support/app-on-database';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,36 +35,22 @@ export interface BenchEnv {
  */
 export async function startBenchEnv(label: string, env: Record<string, string> = {}): Promise<BenchEnv> {
   let stopDb = async () => undefined as void;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
+  let databaseUrl: string;
+  if (process.env.DATABASE_URL) {
+    databaseUrl = await createMigratedDatabase(process.env.DATABASE_URL, `bench_${label}_${Date.now()}`);
+  } else {
     const dir = join(mkdtempSync(join(tmpdir(), `handshake-bench-${label}-`)), 'pg');
     const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false });
+    await runMigrations(pg.url);
     databaseUrl = pg.url;
     stopDb = pg.stop;
-  } else {
-    const name = `bench_${label}_${Date.now()}`;
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const u = new URL(databaseUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
   }
-  await runMigrations(databaseUrl);
-  const config = loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'false', LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const app = await createApp(config, databaseUrl, pino({ level: 'silent' }));
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  config.publicBaseUrl = `http://localhost:${port}`;
+  const started = await listenOn(databaseUrl, env);
   return {
-    app,
-    url: `http://127.0.0.1:${port}`,
+    ...started,
     databaseUrl,
-    config,
-    db: app.get(DataSource),
     close: async () => {
-      await app.close();
+      await started.app.close();
       await stopDb();
     },
   };

@@ -9,7 +9,6 @@ import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind, PostingCause, PostingLine, PostingRequest } from '../ledger/ledger.types';
 import { StripeClient } from '../stripe/stripe.client';
 import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
-import { FRESH_PLANS } from '../stripe-webhooks/fresh-plans';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
 import { CommissionSplit, difference, isZero, targetSplit, withinCommissionMonths } from './commission-math';
 
@@ -466,7 +465,6 @@ export class CommissionService implements OnModuleInit {
           });
         }
         if (postings.length > 0) {
-          await m.query(`SELECT ${FRESH_PLANS}`); // the ledger's deferred per-posting check at commit: see FRESH_PLANS
           await this.ledger.postMany(m, postings);
         }
         return rows.length;

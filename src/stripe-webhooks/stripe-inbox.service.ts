@@ -7,7 +7,6 @@ import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
 import { StripeClient, StripeException } from '../stripe/stripe.client';
 import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
-import { FRESH_PLANS } from './fresh-plans';
 import { InboxWriter } from './inbox-writer';
 import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stripe-webhook.dto';
 import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';
@@ -144,12 +143,11 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       await this.db.transaction(async (m) => {
         // The inbox rows themselves are durable already; if this commit is lost in a crash the rows
         // stay 'received' and the retry job redoes the work, so the commit need not wait for fsync.
-        // plan_cache_mode: see FRESH_PLANS.
         const [rows]: [ClaimedEvent[], number] = await m.query(
           `UPDATE stripe_webhook_events e SET status = 'processed', processed_at = now(), attempts = e.attempts + 1, last_error = NULL, next_attempt_at = NULL
             WHERE e.id = ANY(ARRAY(SELECT id FROM stripe_webhook_events WHERE status = 'received' ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED))
               AND e.status = 'received'
-        RETURNING e.id, e.type, e.payload, e.received_at, set_config('synchronous_commit', 'off', true) AS sync, ${FRESH_PLANS}`,
+        RETURNING e.id, e.type, e.payload, e.received_at, set_config('synchronous_commit', 'off', true) AS sync`,
           [limit],
         );
         // Arrival order (one insert batch shares received_at; ids break the tie deterministically).
@@ -200,7 +198,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
           `UPDATE stripe_webhook_events e SET status = 'processed', processed_at = now(), attempts = e.attempts + 1, last_error = NULL, next_attempt_at = NULL
              FROM (SELECT id FROM stripe_webhook_events WHERE id = $1 AND status IN ('received','failed') FOR UPDATE SKIP LOCKED) x
             WHERE e.id = x.id
-        RETURNING e.type, ${event ? '' : 'e.payload, '}set_config('synchronous_commit', 'off', true) AS sync, ${FRESH_PLANS}`,
+        RETURNING e.type, ${event ? '' : 'e.payload, '}set_config('synchronous_commit', 'off', true) AS sync`,
           [id],
         );
         if (rows.length === 0) return 'skipped';
