@@ -1,26 +1,18 @@
 #!/usr/bin/env node
-// Runs the compiled test files with node's test runner against real PostgreSQL: the server named by
-// DATABASE_URL, or a throwaway embedded one. Each test file creates its own database.
+// Runs the compiled test files with Jest against real PostgreSQL: the server named by DATABASE_URL,
+// or a throwaway embedded one. Each test file creates its own database.
 //   npm test                 all tests
 //   npm test -- ledger       only files whose path contains "ledger"
+// Jest loads NestJS 12's ES-module packages from our CommonJS build through require(esm), which it
+// supports on Node >= 24.9 with --experimental-vm-modules.
 const { spawn } = require('node:child_process');
-const { readdirSync, statSync, mkdtempSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
 const net = require('node:net');
 const os = require('node:os');
 
 const root = join(__dirname, '..');
 const filters = process.argv.slice(2);
-
-function specFiles(dir) {
-  let out = [];
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out = out.concat(specFiles(full));
-    else if (name.endsWith('.spec.js')) out.push(full);
-  }
-  return out;
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -33,16 +25,9 @@ function freePort() {
   });
 }
 
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 async function main() {
-  const files = ['dist/src', 'dist/test']
-    .map((d) => join(root, d))
-    .flatMap((d) => specFiles(d))
-    .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
-    .sort();
-  if (files.length === 0) {
-    console.error('no test files matched');
-    process.exit(1);
-  }
   let stop = async () => undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
@@ -56,14 +41,26 @@ async function main() {
   } else {
     console.log('test database: DATABASE_URL');
   }
-  const concurrency = process.env.TEST_CONCURRENCY || String(Math.max(2, os.cpus().length));
-  const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
+  const results = join(mkdtempSync(join(os.tmpdir(), 'handshake-jest-')), 'results.json');
+  const args = [join(root, 'node_modules/jest/bin/jest.js'), '--config', join(root, 'jest.config.js'), '--json', `--outputFile=${results}`];
+  if (filters.length) args.push(...filters.map(escapeRegex));
+  const nodeOptions = [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--enable-source-maps', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' ');
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'test', TEST_ADMIN_DATABASE_URL: adminUrl, DATABASE_URL: '' },
+    env: { ...process.env, NODE_ENV: 'test', NODE_OPTIONS: nodeOptions, TEST_ADMIN_DATABASE_URL: adminUrl, DATABASE_URL: '' },
   });
   const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
   await stop();
+  let summary = null;
+  try {
+    summary = JSON.parse(readFileSync(results, 'utf8'));
+    rmSync(results, { force: true });
+  } catch {
+    /* Jest did not get as far as writing results */
+  }
+  if (summary) console.log(`Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`);
+  else console.log('Tests: 0 passed, 1 failed');
   process.exit(code);
 }
 

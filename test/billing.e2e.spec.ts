@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { couponTerms } from '../src/billing/stripe-shapes';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
@@ -12,12 +11,12 @@ let t: TestApp;
 let fake: FakeStripe;
 let billing: FakeStripeBilling;
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   billing = new FakeStripeBilling(fake);
   t = await startTestApp('billing', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
@@ -35,18 +34,18 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-before(async () => {
+beforeAll(async () => {
   sink = await new SmtpSink().start();
   t = await startTestApp('campaigns_resume', { env: { JOBS_ENABLED: 'false', SMTP_URL: sink.url, MAIL_RATE_PER_SECOND: RATE } });
 });
-after(async () => {
+afterAll(async () => {
   child?.kill('SIGKILL');
   await t.close();
   await sink.stop();
 });
 
 describe('a sending process killed mid-campaign', () => {
-  it('resumes after restart: every recipient sent, duplicates bounded by the in-flight window', { timeout: 120_000 }, async () => {
+  it('resumes after restart: every recipient sent, duplicates bounded by the in-flight window', async () => {
     const token = await staffToken(t, Role.Marketer);
     const rows: [string, string, string][] = Array.from({ length: RECIPIENTS }, (_, i) => [`r${i}@crash.example`, `R ${i}`, 'Crash Co']);
     const { id } = await createAudience(t, token, 'crash', csvOf(rows));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
@@ -15,7 +14,7 @@ let sender: CampaignSender;
 let second: TestApp;
 const auth = () => ({ authorization: `Bearer ${token}` });
 
-before(async () => {
+beforeAll(async () => {
   sink = await new SmtpSink().start();
   // JWT_SECRET fixed: passport strategies are process-wide and a second instance is started below.
   t = await startTestApp('campaigns', { env: { JOBS_ENABLED: 'false', SMTP_URL: sink.url, MAIL_RATE_PER_SECOND: '1000', JWT_SECRET: 'x'.repeat(40) } });
@@ -25,7 +24,7 @@ before(async () => {
   // A second instance on the same database (kept until the end: passport strategies are process-wide).
   second = await startTestApp('campaigns', { databaseUrl: t.databaseUrl, env: { JOBS_ENABLED: 'false', SMTP_URL: sink.url, MAIL_RATE_PER_SECOND: '1000', JWT_SECRET: 'x'.repeat(40) } });
 });
-after(async () => {
+afterAll(async () => {
   await second.close();
   await t.close();
   await sink.stop();
@@ -156,7 +155,7 @@ describe('sending', () => {
     assert.equal((await request(t.url).post(`/api/campaigns/${cancelled.id}/schedule`).set(auth()).send({}).expect(409)).body.error.code, 'CAMPAIGN_STATE_CONFLICT');
   });
 
-  it('shares the sending between two instances: each recipient exactly once', { timeout: 60_000 }, async () => {
+  it('shares the sending between two instances: each recipient exactly once', async () => {
     const rows: [string, string, string][] = Array.from({ length: 300 }, (_, i) => [`shared${i}@retail.example`, `S ${i}`, 'Shared']);
     const { id } = await createAudience(t, token, 'shared-audience', csvOf(rows));
     const c = await createCampaign(t, token, id);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
 import { CommissionService } from '../src/commissions/commission.service';
@@ -21,12 +20,12 @@ let t: TestApp;
 let fake: FakeStripe;
 let billing: FakeStripeBilling;
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   billing = new FakeStripeBilling(fake);
   t = await startTestApp('commissions-prop', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });
@@ -95,7 +94,7 @@ async function converge(): Promise<void> {
 }
 
 describe('commission property', () => {
-  it('random paid/refunded/disputed/duplicated/reordered histories end as the model says, ledger verified', { timeout: 600_000 }, async () => {
+  it('random paid/refunded/disputed/duplicated/reordered histories end as the model says, ledger verified', async () => {
     const inbox = t.app.get(StripeInboxService);
     const ledger = t.app.get(LedgerService);
     await fc.assert(

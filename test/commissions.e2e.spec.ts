@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { CommissionService } from '../src/commissions/commission.service';
 import { DomainEvents } from '../src/events/domain-events';
@@ -17,13 +16,13 @@ let billing: FakeStripeBilling;
 const converted: string[] = [];
 const DAY = 86_400;
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   billing = new FakeStripeBilling(fake);
   t = await startTestApp('commissions', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
   t.app.get(DomainEvents).on('supplier.converted', async (_m, p) => void converted.push(p.supplierId));
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });

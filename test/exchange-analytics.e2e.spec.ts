@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { EXPIRE_OFFERS_JOB } from '../src/exchange/routing/routing.service';
 import { JobsService } from '../src/jobs/jobs.service';
@@ -10,7 +9,7 @@ let t: TestApp;
 let admin: string;
 let s: Member, r1: Member, r2: Member, r3: Member;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('exchange_analytics', { env: { JOBS_ENABLED: 'false' } });
   admin = await adminToken(t);
   await addTags(t, admin, ['alpha', 'beta']);
@@ -19,7 +18,7 @@ before(async () => {
   r2 = await member(t, admin, { company: 'R2 Co', tags: ['alpha'], capacity: 100 });
   r3 = await member(t, admin, { company: 'R3 Co', tags: ['beta'], capacity: 50 });
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 const step = (m: Member, id: string, body: Record<string, unknown>) => request(t.url).post(`/api/exchange/leads/${id}/status`).set(auth(m.token)).send(body).expect(200);
 const accept = (m: Member, id: string) => request(t.url).post(`/api/exchange/leads/${id}/accept`).set(auth(m.token)).expect(200);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { EXPIRE_OFFERS_JOB, RoutingService } from '../src/exchange/routing/routing.service';
 import { JobsService } from '../src/jobs/jobs.service';
@@ -11,11 +10,11 @@ let t: TestApp;
 const JWT = 'exchange-routing-test-secret-0123456789abcdef';
 let admin: string;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('exchange_routing', { env: { JOBS_ENABLED: 'false', JWT_SECRET: JWT } });
   admin = await adminToken(t);
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 /** Closed deals in a member's history (for win rates), written directly: only their outcome matters here. */
 async function seedHistory(memberId: string, tag: string, won: number, lost: number): Promise<void> {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { EXCHANGE_COMMANDS } from '../src/exchange/exchange.commands';
 import { Role } from '../src/auth/role';
@@ -17,14 +16,14 @@ let admin: string;
 let a: Member;
 let b: Member;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('exchange', { env: { JOBS_ENABLED: 'false' } });
   admin = await adminToken(t);
   await addTags(t, admin, ['erp', 'crm', 'edi']);
   a = await member(t, admin, { company: 'Alpha Integrations', tags: ['erp'] });
   b = await member(t, admin, { company: 'Beta Systems', tags: ['erp', 'crm'], capacity: 1000 });
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 describe('membership', () => {
   it('an application creates a partner account and records the rules acceptance with time and address', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { EntityManager } from 'typeorm';
 import { LedgerException } from '../src/ledger/ledger.exception';
@@ -12,12 +11,12 @@ let t: TestApp;
 let second: TestApp;
 let ledger: LedgerService;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('ledger_bulk', { env: { JOBS_ENABLED: 'false' } });
   second = await startTestApp('ledger_bulk', { databaseUrl: t.databaseUrl, env: { JOBS_ENABLED: 'false' } });
   ledger = t.app.get(LedgerService);
 });
-after(async () => {
+afterAll(async () => {
   await second?.close();
   await t?.close();
 });

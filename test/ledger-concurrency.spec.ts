@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
 import { LedgerException } from '../src/ledger/ledger.exception';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, AccountRef, PostingCause, PostingRequest } from '../src/ledger/ledger.types';
@@ -9,11 +8,11 @@ import { startTestApp, TestApp } from './support/test-app';
 let t: TestApp;
 let second: TestApp;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('ledger_concurrency', { env: { JOBS_ENABLED: 'false' } });
   second = await startTestApp('ledger_concurrency', { databaseUrl: t.databaseUrl, env: { JOBS_ENABLED: 'false' } });
 });
-after(async () => {
+afterAll(async () => {
   await second.close();
   await t.close();
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, PostingCause } from '../src/ledger/ledger.types';
 import { startTestApp, TestApp } from './support/test-app';
@@ -13,14 +12,14 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 const skip = process.env.LEDGER_PERF ? false : 'set LEDGER_PERF=1 to run the ledger sizing runs';
 
-describe('ledger sizing', { skip }, () => {
+(skip ? describe.skip : describe)('ledger sizing', () => {
   let t: TestApp;
   let ledger: LedgerService;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp('ledger_perf', { env: { JOBS_ENABLED: 'false' } });
     ledger = t.app.get(LedgerService);
   });
-  after(() => t?.close());
+  afterAll(() => t?.close());
 
   it('posts commissions from 32 concurrent callers', async () => {
     const owners = Array.from({ length: 2000 }, () => randomUUID());

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { EntityManager } from 'typeorm';
 import { Role } from '../src/auth/role';
@@ -17,11 +16,11 @@ import { startTestApp, TestApp } from './support/test-app';
 let t: TestApp;
 let ledger: LedgerService;
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('ledger', { env: { JOBS_ENABLED: 'false' } });
   ledger = t.app.get(LedgerService);
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 const count = async (table: string) => Number((await t.db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 const counts = async () => ({ postings: await count('ledger_postings'), entries: await count('ledger_entries'), accounts: await count('ledger_accounts') });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
@@ -12,12 +11,12 @@ let t: TestApp;
 let fake: FakeStripe;
 let connect: FakeStripeConnect;
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   connect = new FakeStripeConnect(fake);
   t = await startTestApp('payout_details', { env: connectEnv(fake) });
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { AddressInfo } from 'node:net';
-import { after, afterEach, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
@@ -40,7 +39,7 @@ let bob: StaffUser;
 
 const MIN = 100_000n; // program default payout minimum (1000.00 RUB)
 
-before(async () => {
+beforeAll(async () => {
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -60,7 +59,7 @@ before(async () => {
   alice = await staffUser(t, Role.Finance);
   bob = await staffUser(t, Role.Finance);
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await t2.close();
   await fake.stop();

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { RouteAccessAuditor } from '../src/auth/route-access.auditor';
@@ -11,10 +10,10 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const root = join(__dirname, '..', '..');
 let t: TestApp;
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('platform');
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 describe('operations endpoints', () => {
   it('GET /health answers 200 with the database state', async () => {

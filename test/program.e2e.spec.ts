@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';
@@ -19,11 +18,11 @@ function cli(...args: string[]) {
   });
 }
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('program', { env: { PROMO_CHECK_LIMIT_PER_MINUTE: '1000' } });
   admin = await staffToken(t, Role.Admin);
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 describe('npm run cli -- admin:create', () => {
   it('creates an admin who can log in; refuses a duplicate and bad usage', async () => {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
 import request from 'supertest';
 import { registerReferrer } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('ratelimit', { env: { PROMO_CHECK_LIMIT_PER_MINUTE: '5' } });
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 it('limits code checks per client address with RATE_LIMITED', async () => {
   const r = await registerReferrer(t);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { FakeStripe } from './support/fake-stripe';
@@ -14,14 +13,14 @@ let connect: FakeStripeConnect;
 let alice: StaffUser;
 let bob: StaffUser;
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   connect = new FakeStripeConnect(fake);
   t = await startTestApp('reconciliation', { env: connectEnv(fake) });
   alice = await staffUser(t, Role.Finance);
   bob = await staffUser(t, Role.Finance);
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';
@@ -9,10 +8,10 @@ let t: TestApp;
 const count = async (table: string) => Number((await t.db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 const counts = async () => ({ users: await count('users'), referrers: await count('referrers'), codes: await count('promo_codes'), splits: await count('referrer_splits') });
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('referrers', { env: { PROMO_CHECK_LIMIT_PER_MINUTE: '1000' } });
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 describe('referrer registration', () => {
   it('registers, records the offer acceptance and issues a code and link', async () => {

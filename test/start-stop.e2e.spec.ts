@@ -3,7 +3,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { freePort } from '../bench/support/bench-env';
 import { PASSWORD, uniqueEmail } from './support/fixtures';
@@ -40,7 +39,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 describe('npm start with the embedded database', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'handshake-start-')), '.data');
   let running: ChildProcess | undefined;
-  after(() => running?.kill('SIGKILL'));
+  afterAll(() => running?.kill('SIGKILL'));
 
   it('keeps data under the data dir across a clean SIGTERM/SIGINT restart', async () => {
     const [port, pgPort] = [await freePort(), await freePort()];

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { DomainEvents } from '../src/events/domain-events';
@@ -14,13 +13,13 @@ const attributed: { supplierId: string; referrerId: string }[] = [];
 const count = async (table: string) => Number((await t.db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 const counts = async () => ({ users: await count('users'), suppliers: await count('suppliers'), attributions: await count('supplier_attributions') });
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   new FakeStripeBilling(fake);
   t = await startTestApp('suppliers', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
   t.app.get(DomainEvents).on('supplier.attributed', async (_m, p) => void attributed.push(p));
 });
-after(async () => {
+afterAll(async () => {
   await t.close();
   await fake.stop();
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { COUNTER_SHARDS, readCounters } from '../src/funnel/funnel-counters';
 import { TrackingRecorder } from '../src/tracking/tracking-recorder';
@@ -11,7 +10,7 @@ let t: TestApp;
 let campaignId: string;
 let sends: string[];
 
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('tracking-batch', { env: { JOBS_ENABLED: 'false' } });
   const [a] = await t.db.query(`INSERT INTO audiences (name) VALUES ('batch') RETURNING id`);
   const [c] = await t.db.query(`INSERT INTO campaigns (name, audience_id, subject, body, status, listed) VALUES ('batch', $1, 's', 'b', 'sent', 4) RETURNING id`, [a.id]);
@@ -25,7 +24,7 @@ before(async () => {
     )
   ).map((r: { id: string }) => r.id);
 });
-after(async () => t.close());
+afterAll(async () => t.close());
 
 describe('tracking hits recorded in one statement per batch', () => {
   it('nets machine and human firsts that arrive in the same batch, and keeps every hit', async () => {

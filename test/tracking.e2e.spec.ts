@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
@@ -23,7 +22,7 @@ async function links(email: string) {
   return { pixel: new URL(l.pixel!).pathname, click: new URL(l.clicks[0]).pathname };
 }
 
-before(async () => {
+beforeAll(async () => {
   sink = await new SmtpSink().start();
   // Passport strategies are process-wide, so two instances in one process share the JWT secret too.
   const secrets = { JWT_SECRET: 'j'.repeat(40), TRACKING_SECRET: 't'.repeat(40) };
@@ -37,7 +36,7 @@ before(async () => {
   await t.app.get(CampaignSender).drain();
   await t.db.query(`UPDATE campaign_sends SET sent_at = sent_at - interval '1 minute'`);
 });
-after(async () => {
+afterAll(async () => {
   await t2.close();
   await t.close();
   await sink.stop();

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { PASSWORD, uniqueEmail } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
-before(async () => {
+beforeAll(async () => {
   t = await startTestApp('pages');
 });
-after(() => t.close());
+afterAll(() => t.close());
 
 describe('server-rendered pages', () => {
   it('speaks Russian to a Russian browser and English otherwise; ?lang= switches and is remembered', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { LedgerService } from '../src/ledger/ledger.service';
@@ -19,7 +18,7 @@ const idle = async () => {
   await t2?.app.get(StripeInboxService).whenIdle();
 };
 
-before(async () => {
+beforeAll(async () => {
   fake = await new FakeStripe().start();
   billing = new FakeStripeBilling(fake);
   // One JWT secret for both: passport strategies are process-wide, so the second instance's win.
@@ -27,7 +26,7 @@ before(async () => {
   t = await startTestApp('webhooks', { env });
   t2 = await startTestApp('webhooks-2', { databaseUrl: t.databaseUrl, env });
 });
-after(async () => {
+afterAll(async () => {
   await t2.close();
   await t.close();
   await fake.stop();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { excludingTax, InvoiceFacts, targetSplit, withinCommissionMonths } from './commission-math';
 
 const base: InvoiceFacts = { paid: true, commissionBp: 1250, amountPaid: 10_000n, total: 10_000n, totalExcludingTax: 10_000n, refunded: 0n, disputedOpen: 0n, disputedLost: 0n, released: false };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { figuresFrom, funnelCsv, funnelSvg, ratesFrom } from './funnel-report';
 
 describe('funnel report', () => {

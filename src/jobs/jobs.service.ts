@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { PgBoss, type SendOptions } from 'pg-boss';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DATABASE_URL } from '../database/database-url.token';
 
@@ -46,15 +46,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.config.jobsEnabled) return;
     const boss = await this.ensureStarted();
     for (const def of this.definitions.values()) {
-      await boss.work<object>(def.name, { batchSize: def.batchSize ?? 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 }, async (jobs) => {
+      await boss.work<object>(def.name, { batchSize: def.batchSize ?? 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 }, async (jobs: { data: object }[]) => {
         for (const job of jobs) await def.handler(job.data);
       });
-      if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' } as PgBoss.ScheduleOptions);
+      if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
     }
   }
 
   /** Enqueue a job; `singletonKey` makes a duplicate send a no-op while one is queued. */
-  async send(name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
+  async send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
     if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
     const boss = await this.ensureStarted();
     return boss.send(name, data, options);
@@ -71,13 +71,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.started ??= (async () => {
       const boss = new PgBoss({ connectionString: this.databaseUrl, max: 4, application_name: 'handshake-jobs', schedule: true, supervise: true });
       // Once shutdown began, connections cut by the database stopping are expected, not errors.
-      boss.on('error', (err) => (this.stopping ? this.logger.debug({ err }, 'queue error during shutdown') : this.logger.error({ err }, 'queue error')));
+      boss.on('error', (err: Error) => (this.stopping ? this.logger.debug({ err }, 'queue error during shutdown') : this.logger.error({ err }, 'queue error')));
       await boss.start();
       for (const def of this.definitions.values()) {
         const existing = await boss.getQueue(def.name);
         if (!existing) {
           await boss.createQueue(def.name, {
-            name: def.name,
             policy: def.policy ?? 'standard',
             retryLimit: def.retryLimit ?? 5,
             retryDelay: def.retryDelaySeconds ?? 5,
@@ -95,7 +94,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopping = true;
     if (this.started) {
       const boss = await this.started.catch(() => undefined);
-      await boss?.stop({ graceful: true, timeout: 10_000, wait: true } as PgBoss.StopOptions).catch(() => undefined);
+      await boss?.stop({ graceful: true, timeout: 10_000 }).catch(() => undefined);
     }
   }
 }

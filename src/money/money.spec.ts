@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { applyBasisPoints, formatBasisPoints, formatMoney, isKnownCurrency } from './money';
 
 describe('applyBasisPoints (the one rounding function)', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { ibanValid, normalizeBankDetails, withRussianControlKey as validRussianAccount } from './bank-details';
 
 describe('bank details shape', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { CODE_ALPHABET, generateCode, isWellFormedCode, normalizeCode } from './code-format';
 
 describe('promo code format', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { effectiveSplit, isWithinBounds } from './split';
 
 const program = { budgetBp: 2000, discountMinBp: 500, discountMaxBp: 1500 };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/auth/role';
 import { StaffService } from '../../src/auth/staff.service';
@@ -8,7 +7,7 @@ import { browserSkipReason, launchBrowser } from '../support/browser';
 import { PASSWORD, uniqueEmail } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-describe('the lead exchange in the browser', { skip: browserSkipReason() }, () => {
+(browserSkipReason() ? describe.skip : describe)('the lead exchange in the browser', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -16,7 +15,7 @@ describe('the lead exchange in the browser', { skip: browserSkipReason() }, () =
   let receiver: Member;
   const adminEmail = uniqueEmail('operator', 'handshake.example');
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp('browser_exchange', { env: { COOKIE_SECURE: 'true', JOBS_ENABLED: 'false' } });
     base = t.config.publicBaseUrl;
     const admin = await adminToken(t);
@@ -26,7 +25,7 @@ describe('the lead exchange in the browser', { skip: browserSkipReason() }, () =
     receiver = await member(t, admin, { company: 'Receiver LLC', tags: ['wms'] });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
   });

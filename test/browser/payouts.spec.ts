@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/auth/role';
 import { LedgerService } from '../../src/ledger/ledger.service';
@@ -9,7 +8,7 @@ import { connectEnv, connectReferrer, FakeStripeConnect, seedAvailable, StaffUse
 import { PASSWORD } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-describe('the payout console in the browser', { skip: browserSkipReason() }, () => {
+(browserSkipReason() ? describe.skip : describe)('the payout console in the browser', () => {
   let t: TestApp;
   let fake: FakeStripe;
   let connect: FakeStripeConnect;
@@ -18,7 +17,7 @@ describe('the payout console in the browser', { skip: browserSkipReason() }, () 
   let alice: StaffUser;
   let bob: StaffUser;
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await new FakeStripe().start();
     connect = new FakeStripeConnect(fake);
     t = await startTestApp('browser_payouts', { env: connectEnv(fake) });
@@ -27,7 +26,7 @@ describe('the payout console in the browser', { skip: browserSkipReason() }, () 
     bob = await staffUser(t, Role.Finance);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
     await fake?.stop();

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import { PASSWORD, uniqueEmail } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-describe('a buyer in the browser', { skip: browserSkipReason() }, () => {
+(browserSkipReason() ? describe.skip : describe)('a buyer in the browser', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
-  before(async () => {
+  beforeAll(async () => {
     // The default Secure session cookie: browsers accept it on http://localhost.
     t = await startTestApp('browser_referrer', { env: { COOKIE_SECURE: 'true' } });
     base = t.config.publicBaseUrl;
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
   });

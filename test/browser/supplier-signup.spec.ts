@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { browserSkipReason, launchBrowser } from '../support/browser';
@@ -8,24 +7,24 @@ import { billingEnv, FakeStripeBilling, uniqueTaxId } from '../support/fake-stri
 import { PASSWORD, registerReferrer } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-describe('a supplier signs up through a referral link', { skip: browserSkipReason() }, () => {
+(browserSkipReason() ? describe.skip : describe)('a supplier signs up through a referral link', () => {
   let t: TestApp;
   let fake: FakeStripe;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     fake = await new FakeStripe().start();
     new FakeStripeBilling(fake);
     t = await startTestApp('browser_supplier', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
     await fake?.stop();
   });
 
-  it('follows /join?ref=, sees the discount before submitting, signs up and sees it applied', { timeout: 120_000 }, async () => {
+  it('follows /join?ref=, sees the discount before submitting, signs up and sees it applied', async () => {
     const base = t.config.publicBaseUrl;
     const r = await registerReferrer(t);
     await request(t.url).put('/api/referrers/me/split').set('authorization', `Bearer ${r.token}`).send({ discountBp: 1250 }).expect(200);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { canMove, DEAL_STATUSES, DealStatus } from './deal-status';
 
 describe('deal status order', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { feeFor } from './fee';
 
 describe('referral fee on a won deal', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { assignBatch, bestMember, LeadToRoute, MemberCandidate, rankMembers } from './match';
 
 const member = (id: string, over: Partial<MemberCandidate> = {}): MemberCandidate => ({

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { product, qualify, scoreLead, ScoringRuleError, ScoringRules, validateRules, validateThresholds } from './scoring';
 
 const rules: ScoringRules = {
