@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { PgBoss, type SendOptions } from 'pg-boss';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DATABASE_URL } from '../database/database-url.token';
+import { carryOverPgBossV10Jobs, PGBOSS_SCHEMA } from './pgboss-v10-carryover';
 
 export interface JobDefinition<T extends object = object> {
   /** Queue name, e.g. "ledger.release-holds". */
@@ -69,7 +70,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private ensureStarted(): Promise<PgBoss> {
     this.started ??= (async () => {
-      const boss = new PgBoss({ connectionString: this.databaseUrl, max: 4, application_name: 'handshake-jobs', schedule: true, supervise: true });
+      const boss = new PgBoss({ connectionString: this.databaseUrl, schema: PGBOSS_SCHEMA, max: 4, application_name: 'handshake-jobs', schedule: true, supervise: true });
       // Once shutdown began, connections cut by the database stopping are expected, not errors.
       boss.on('error', (err: Error) => (this.stopping ? this.logger.debug({ err }, 'queue error during shutdown') : this.logger.error({ err }, 'queue error')));
       await boss.start();
@@ -84,6 +85,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
           });
         }
       }
+      // Installs from before pg-boss 12 kept their queues in the v10 schema: carry waiting jobs over once.
+      await carryOverPgBossV10Jobs(this.databaseUrl, boss, new Set(this.definitions.keys()), this.logger);
       this.boss = boss;
       return boss;
     })();
