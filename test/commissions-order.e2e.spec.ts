@@ -96,6 +96,21 @@ describe('hole 1: a failed refund gives the commission back', () => {
   });
 });
 
+describe('one rounding', () => {
+  it('rounds the tax-excluded commission once: 50,001 paid of 120,000 (20,000 tax) at 12.5% earns 5,208, not 5,209', async () => {
+    const r = await registerReferrer(t);
+    await request(t.url).put('/api/referrers/me/split').set('authorization', `Bearer ${r.token}`).send({ discountBp: 750 }).expect(200);
+    const s = await signUpSupplier(t.url, { promoCode: r.code });
+    const paid = billing.paidInvoice(s.customerId!, { total: 120_000, tax: 20_000 });
+    await send(stripeEvent('invoice.paid', paid.invoice));
+    assert.equal((await balances(r)).pending, 12_500n);
+    const refund = billing.refund(paid, 69_999);
+    await send(stripeEvent('refund.created', refund.refund), stripeEvent('charge.refunded', refund.charge));
+    // 50,001 × 100,000 / 120,000 × 12.5% = 5,208.4375; rounding the base first gave 41,668 × 12.5% = 5,208.5 → 5,209.
+    assert.equal((await balances(r)).pending, 5_208n);
+  });
+});
+
 describe('hole 2: the months count from the earliest known payment', () => {
   it('re-judges later invoices when an earlier first payment arrives late, clawing back what they earned too much', async () => {
     const { r, customer } = await referredSupplier();
