@@ -9,6 +9,7 @@ import { CommissionSettler } from './commission-settler';
 import { EarningsPagesController } from './earnings-pages.controller';
 import { EarningsController } from './earnings.controller';
 import { EarningsService } from './earnings.service';
+import { ExpectedCommissions } from './expected-commission';
 import { PaymentLinks } from './payment-links';
 import { RecordDispute } from './record-dispute';
 import { RecordPayment } from './record-payment';
@@ -31,8 +32,9 @@ import { ReleaseHolds } from './release-holds';
     RecordDispute,
     RecordSubscriptionEnd,
     ReleaseHolds,
+    ExpectedCommissions,
     EarningsService,
   ],
-  exports: [CommissionService, CommissionRepository, CommissionFactsRepository, EarningsService],
+  exports: [CommissionService, ExpectedCommissions, EarningsService],
 })
 export class CommissionsModule {}

@@ -2,26 +2,19 @@ import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { BillingService } from '../billing/billing.service';
-import { stripeId } from '../billing/stripe-shapes';
 import { DomainEvents } from '../events/domain-events';
 import { PostingCause, PostingRequest } from '../ledger/ledger.types';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
 import { AttributionRow, CommissionRepository, CommissionRow } from './commission.repository';
 import { Trigger } from './commission-postings';
 import { CommissionSettler, judge } from './commission-settler';
+import { InvoicePayment, invoicePayment } from './stripe-invoice';
 
 const DAY_MS = 86_400_000;
 
-interface Payment {
+interface Payment extends InvoicePayment {
   invoice: Stripe.Invoice;
   eventAt: number;
-  invoiceId: string;
-  customer: string;
-  currency: string;
-  amountPaid: bigint;
-  total: bigint;
-  totalExcludingTax: bigint;
-  paidAt: Date;
   supplierId: string;
 }
 
@@ -48,7 +41,7 @@ export class RecordPayment {
       parsed.map((p) => p.customer),
     );
     const payments: Payment[] = parsed.map((p) => {
-      const supplierId = suppliers.get(p.customer) ?? p.invoice.parent?.subscription_details?.metadata?.supplier_id ?? null;
+      const supplierId = suppliers.get(p.customer) ?? p.supplierHint;
       if (!supplierId) throw new MalformedStripeEvent(`invoice ${p.invoiceId}: customer ${p.customer} is not a known supplier`);
       return { ...p, supplierId };
     });
@@ -119,22 +112,8 @@ export class RecordPayment {
 }
 
 function parse(event: Stripe.Event): Omit<Payment, 'supplierId'> {
-  const inv = event.data.object as Stripe.Invoice;
-  const customer = stripeId(inv?.customer);
-  const paidAtSec = inv?.status_transitions?.paid_at;
-  if (!inv?.id || !customer || typeof inv.amount_paid !== 'number' || typeof inv.total !== 'number' || !inv.currency || typeof paidAtSec !== 'number') {
-    throw new MalformedStripeEvent('invoice.paid lacks id, customer, currency, amount_paid, total or status_transitions.paid_at');
-  }
-  const taxes = (inv.total_taxes ?? []).reduce((s, t) => s + (t.amount ?? 0), 0);
-  return {
-    invoice: inv,
-    eventAt: event.created,
-    invoiceId: inv.id,
-    customer,
-    currency: inv.currency.toUpperCase(),
-    amountPaid: BigInt(inv.amount_paid),
-    total: BigInt(inv.total),
-    totalExcludingTax: BigInt(inv.total_excluding_tax ?? inv.total - taxes),
-    paidAt: new Date(paidAtSec * 1000),
-  };
+  const invoice = event.data.object as Stripe.Invoice;
+  const payment = invoicePayment(invoice);
+  if (!payment) throw new MalformedStripeEvent('invoice.paid lacks id, customer, currency, amount_paid, total or status_transitions.paid_at');
+  return { ...payment, invoice, eventAt: event.created };
 }
