@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { KnownRefund } from './commission-rules';
+import { DisputeState, KnownRefund } from './commission-rules';
 
 /** Refunds and disputes recorded for one invoice. */
 export interface RecordedFacts {
@@ -44,15 +44,17 @@ export class CommissionFactsRepository {
     return out;
   }
 
-  /** Records a refund; the stored status merges as mergeRefundStatus says (final failures stay, succeeded beats pending). */
-  async upsertRefund(m: EntityManager, invoiceId: string, r: { id: string; chargeId: string | null; amount: bigint; status: string }): Promise<void> {
+  /** A refund's stored status (null: not recorded yet). Call under the invoice's commission row lock. */
+  async refundStatus(m: EntityManager, refundId: string): Promise<string | null> {
+    const [row]: { status: string }[] = await m.query(`SELECT status FROM commission_refunds WHERE refund_id = $1`, [refundId]);
+    return row?.status ?? null;
+  }
+
+  /** Stores a refund with the status the rules settled on (mergeRefundStatus). */
+  async saveRefund(m: EntityManager, invoiceId: string, r: { id: string; chargeId: string | null; amount: bigint; status: string }): Promise<void> {
     await m.query(
       `INSERT INTO commission_refunds (refund_id, invoice_id, charge_id, amount, status) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (refund_id) DO UPDATE SET charge_id = COALESCE(commission_refunds.charge_id, EXCLUDED.charge_id), status = CASE
-           WHEN commission_refunds.status IN ('failed','canceled') THEN commission_refunds.status
-           WHEN EXCLUDED.status IN ('failed','canceled') THEN EXCLUDED.status
-           WHEN commission_refunds.status = 'succeeded' THEN commission_refunds.status
-           ELSE EXCLUDED.status END`,
+       ON CONFLICT (refund_id) DO UPDATE SET charge_id = COALESCE(commission_refunds.charge_id, EXCLUDED.charge_id), status = EXCLUDED.status`,
       [r.id, invoiceId, r.chargeId, r.amount, r.status],
     );
   }
@@ -66,12 +68,17 @@ export class CommissionFactsRepository {
     );
   }
 
-  /** Records a dispute; a closed one (won/lost) stays closed when a late update arrives. */
-  async upsertDispute(m: EntityManager, invoiceId: string, d: { id: string; amount: bigint; state: string }): Promise<void> {
+  /** A dispute's stored state (null: not recorded yet). Call under the invoice's commission row lock. */
+  async disputeState(m: EntityManager, disputeId: string): Promise<DisputeState | null> {
+    const [row]: { status: DisputeState }[] = await m.query(`SELECT status FROM commission_disputes WHERE dispute_id = $1`, [disputeId]);
+    return row?.status ?? null;
+  }
+
+  /** Stores a dispute with the state the rules settled on (mergeDisputeState). */
+  async saveDispute(m: EntityManager, invoiceId: string, d: { id: string; amount: bigint; state: DisputeState }): Promise<void> {
     await m.query(
       `INSERT INTO commission_disputes (dispute_id, invoice_id, amount, status) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (dispute_id) DO UPDATE SET amount = EXCLUDED.amount,
-         status = CASE WHEN commission_disputes.status IN ('won','lost') THEN commission_disputes.status ELSE EXCLUDED.status END`,
+       ON CONFLICT (dispute_id) DO UPDATE SET amount = EXCLUDED.amount, status = EXCLUDED.status`,
       [d.id, invoiceId, d.amount, d.state],
     );
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { commissionOn, eligibleRate, InvoiceFacts, mergeRefundStatus, refundedAmount, targetSplit, withinCommissionMonths } from './commission-rules';
+import { commissionOn, eligibleRate, InvoiceFacts, mergeDisputeState, mergeRefundStatus, refundedAmount, targetSplit, withinCommissionMonths } from './commission-rules';
 
 const base: InvoiceFacts = { paid: true, commissionBp: 1250, amountPaid: 10_000n, total: 10_000n, totalExcludingTax: 10_000n, refunded: 0n, disputedOpen: 0n, disputedLost: 0n, released: false };
 
@@ -55,6 +55,8 @@ describe('commission rules: refunds that stand', () => {
     assert.equal(mergeRefundStatus('pending', 'failed'), 'failed');
     assert.equal(mergeRefundStatus('succeeded', 'pending'), 'succeeded');
     assert.equal(mergeRefundStatus('pending', 'succeeded'), 'succeeded');
+    assert.equal(mergeDisputeState('won', 'open'), 'won');
+    assert.equal(mergeDisputeState('open', 'lost'), 'lost');
   });
 });
 

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { PostingCause, PostingRequest } from '../ledger/ledger.types';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
-import { disputeState } from './commission-rules';
+import { disputeState, mergeDisputeState } from './commission-rules';
 import { CommissionFactsRepository } from './commission-facts.repository';
 import { CommissionRepository } from './commission.repository';
 import { CommissionSettler } from './commission-settler';
@@ -28,7 +28,9 @@ export class RecordDispute {
     const invoiceId = await this.links.invoiceOf(m, paymentIntentOf(event));
     if (!invoiceId) return;
     const row = (await this.commissions.lockCommissions(m, [invoiceId])).get(invoiceId)!;
-    await this.facts.upsertDispute(m, invoiceId, { id: dispute.id, amount: BigInt(dispute.amount), state: disputeState(dispute.status) });
+    const reported = disputeState(dispute.status);
+    const stored = await this.facts.disputeState(m, dispute.id);
+    await this.facts.saveDispute(m, invoiceId, { id: dispute.id, amount: BigInt(dispute.amount), state: stored === null ? reported : mergeDisputeState(stored, reported) });
     await this.settler.settle(m, [{ row, trigger: { cause: PostingCause.Dispute, ref: dispute.id } }], postings);
   }
 }

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { stripeId } from '../billing/stripe-shapes';
 import { PostingCause, PostingRequest } from '../ledger/ledger.types';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
+import { mergeRefundStatus } from './commission-rules';
 import { CommissionFactsRepository } from './commission-facts.repository';
 import { CommissionRepository } from './commission.repository';
 import { CommissionSettler } from './commission-settler';
@@ -43,12 +44,18 @@ export class RecordRefund {
       const charge = obj as Stripe.Charge;
       await this.facts.upsertChargeRefunded(m, invoiceId, charge.id, BigInt(charge.amount_refunded));
       for (const r of charge.refunds?.data ?? []) {
-        if (r?.id && typeof r.amount === 'number' && r.status) await this.facts.upsertRefund(m, invoiceId, { id: r.id, chargeId: charge.id, amount: BigInt(r.amount), status: r.status });
+        if (r?.id && typeof r.amount === 'number' && r.status) await this.keep(m, invoiceId, { id: r.id, chargeId: charge.id, amount: BigInt(r.amount), status: r.status });
       }
     } else {
       const refund = obj as Stripe.Refund;
-      await this.facts.upsertRefund(m, invoiceId, { id: refund.id, chargeId: stripeId(refund.charge), amount: BigInt(refund.amount), status: refund.status! });
+      await this.keep(m, invoiceId, { id: refund.id, chargeId: stripeId(refund.charge), amount: BigInt(refund.amount), status: refund.status! });
     }
     await this.settler.settle(m, [{ row, trigger: { cause: PostingCause.Refund, ref: obj.id } }], postings);
+  }
+
+  /** Keeps the refund's status as the rules merge it (under the commission row's lock, so no race). */
+  private async keep(m: EntityManager, invoiceId: string, r: { id: string; chargeId: string | null; amount: bigint; status: string }): Promise<void> {
+    const stored = await this.facts.refundStatus(m, r.id);
+    await this.facts.saveRefund(m, invoiceId, { ...r, status: stored === null ? r.status : mergeRefundStatus(stored, r.status) });
   }
 }
