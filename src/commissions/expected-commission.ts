@@ -44,9 +44,10 @@ export class ExpectedCommissions {
     );
     const attributionOf = new Map(known.map((x, i) => [x.p.invoiceId, applying[i]]));
     const earliest = new Map<string, Date>();
+    const paidAtOf = new Map(payments.map((p) => [p.invoiceId, p.paidAt]));
     for (const [invoiceId, a] of attributionOf) {
       if (!a) continue;
-      const paidAt = payments.find((p) => p.invoiceId === invoiceId)!.paidAt;
+      const paidAt = paidAtOf.get(invoiceId)!;
       const first = earliest.get(a.id) ?? a.first_paid_at ?? paidAt;
       earliest.set(a.id, paidAt < first ? paidAt : first);
     }
