@@ -2,16 +2,39 @@ import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { ProgramModule } from '../program/program.module';
 import { ReferrersModule } from '../referrers/referrers.module';
+import { CommissionFactsRepository } from './commission-facts.repository';
+import { CommissionRepository } from './commission.repository';
 import { CommissionService } from './commission.service';
+import { CommissionSettler } from './commission-settler';
 import { EarningsPagesController } from './earnings-pages.controller';
 import { EarningsController } from './earnings.controller';
 import { EarningsService } from './earnings.service';
+import { ExpectedCommissions } from './expected-commission';
+import { PaymentLinks } from './payment-links';
+import { RecordDispute } from './record-dispute';
+import { RecordPayment } from './record-payment';
+import { RecordRefund } from './record-refund';
+import { RecordSubscriptionEnd } from './record-subscription-end';
+import { ReleaseHolds } from './release-holds';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
   imports: [BillingModule, ProgramModule, ReferrersModule],
   controllers: [EarningsController, EarningsPagesController],
-  providers: [CommissionService, EarningsService],
-  exports: [CommissionService, EarningsService],
+  providers: [
+    CommissionService,
+    CommissionRepository,
+    CommissionFactsRepository,
+    CommissionSettler,
+    PaymentLinks,
+    RecordPayment,
+    RecordRefund,
+    RecordDispute,
+    RecordSubscriptionEnd,
+    ReleaseHolds,
+    ExpectedCommissions,
+    EarningsService,
+  ],
+  exports: [CommissionService, ExpectedCommissions, EarningsService],
 })
 export class CommissionsModule {}

@@ -41,7 +41,7 @@ export class StatementLineView {
   postingId: string;
   @ApiProperty({ description: 'When the movement happened' })
   occurredAt: Date;
-  @ApiProperty({ description: 'Cause: invoice, hold_release, refund, dispute, payout, adjustment' })
+  @ApiProperty({ description: 'Cause: invoice, hold_release, refund, dispute, commission_correction, payout, adjustment, lead_fee' })
   cause: string;
   @ApiProperty({ description: 'The business object behind it (invoice, refund, dispute, payout item id)' })
   causeRef: string;

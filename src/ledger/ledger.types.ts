@@ -37,6 +37,8 @@ export enum PostingCause {
   Payout = 'payout',
   Adjustment = 'adjustment',
   LeadFee = 'lead_fee',
+  /** A commission re-judged (the months re-counted from an earlier first payment, a stop date learnt late). */
+  CommissionCorrection = 'commission_correction',
 }
 
 export interface AccountRef {

@@ -119,6 +119,6 @@ describe('posting validation', () => {
 
 describe('overdraft causes', () => {
   it('only clawbacks, adjustments and lead fees may overdraw an owner account', () => {
-    assert.deepEqual([...OVERDRAFT_CAUSES].sort(), [PostingCause.Adjustment, PostingCause.Dispute, PostingCause.LeadFee, PostingCause.Refund].sort());
+    assert.deepEqual([...OVERDRAFT_CAUSES].sort(), [PostingCause.Adjustment, PostingCause.CommissionCorrection, PostingCause.Dispute, PostingCause.LeadFee, PostingCause.Refund].sort());
   });
 });

@@ -18,10 +18,11 @@ export const MAX_LINES = 100;
 
 /**
  * Causes that may take an owner account below zero: clawbacks (a refund or a lost dispute after the
- * money was released or paid; the debt is carried against future earnings), explicit adjustments by
+ * money was released or paid; the debt is carried against future earnings), commission corrections
+ * (a re-judged commission taken back after release), explicit adjustments by
  * finance, and lead fees. Commission, hold release and payouts never overdraw an owner account.
  */
-export const OVERDRAFT_CAUSES: ReadonlySet<PostingCause> = new Set([PostingCause.Refund, PostingCause.Dispute, PostingCause.Adjustment, PostingCause.LeadFee]);
+export const OVERDRAFT_CAUSES: ReadonlySet<PostingCause> = new Set([PostingCause.Refund, PostingCause.Dispute, PostingCause.Adjustment, PostingCause.LeadFee, PostingCause.CommissionCorrection]);
 
 export interface NormalizedLine {
   /** `kind|owner|currency`: one account's identity. */

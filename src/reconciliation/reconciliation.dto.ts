@@ -17,7 +17,7 @@ export class ReconciliationPeriodQuery {
 export class ReconciliationDifferenceView {
   @ApiProperty({
     description:
-      'paid_invoice_without_commission, commission_without_paid_invoice, transfer_without_payout, payout_without_transfer, amount_mismatch, duplicate_transfer, payout_not_in_ledger',
+      'paid_invoice_without_commission, commission_mismatch (the ledger holds a commission other than the locked rate × net paid, tax excluded, within the commission months), commission_without_paid_invoice, transfer_without_payout, payout_without_transfer, amount_mismatch, duplicate_transfer, payout_not_in_ledger',
   })
   kind: string;
   @ApiProperty({ description: 'Stripe or local id the difference is about (invoice, transfer, payout item)' })
@@ -37,7 +37,7 @@ export class ReconciliationView {
   to: Date;
   @ApiProperty({ description: 'Invoices Stripe shows paid in the period' })
   stripePaidInvoices: number;
-  @ApiProperty({ description: 'Of those, invoices of referred suppliers (a commission is expected)' })
+  @ApiProperty({ description: 'Of those, invoices that earn a commission (referred supplier, within the commission months, before any stop date)' })
   referredPaidInvoices: number;
   @ApiProperty({ description: 'Commission postings (cause invoice) in the ledger for the period' })
   ledgerCommissions: number;

@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
+import { CommissionsModule } from '../commissions/commissions.module';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
+import { CommissionCheck } from './commission-check';
 import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
+import { TransferCheck } from './transfer-check';
 
 @Module({
-  imports: [FinanceAuditModule],
+  imports: [FinanceAuditModule, CommissionsModule],
   controllers: [ReconciliationController],
-  providers: [ReconciliationService],
+  providers: [ReconciliationService, ReconciliationRepository, CommissionCheck, TransferCheck],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}

@@ -139,6 +139,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
    */
   async processGroup(limit = GROUP_SIZE): Promise<{ claimed: number; failed: number }> {
     let claimed: ClaimedEvent[] = [];
+    await this.prepareNext(limit);
     try {
       await this.db.transaction(async (m) => {
         // The inbox rows themselves are durable already; if this commit is lost in a crash the rows
@@ -192,6 +193,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
    * skipped. `event` is the already-parsed payload when the caller has it (saves reading it back).
    */
   async process(id: string, event?: Stripe.Event): Promise<ProcessOutcome> {
+    if (event) await this.handlers.prepare([event]);
     try {
       return await this.db.transaction(async (m) => {
         const [rows]: [{ type: string; payload?: Stripe.Event }[], number] = await m.query(
@@ -216,6 +218,17 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       await this.recordFailure(id, err);
       return 'failed';
     }
+  }
+
+  /** The handlers' Stripe look-ups for the events next in line, before their transaction (no row lock held). */
+  private async prepareNext(limit: number): Promise<void> {
+    const types = this.handlers.preparedTypes();
+    if (types.length === 0) return;
+    const rows: { payload: Stripe.Event }[] = await this.db.query(
+      `SELECT payload FROM stripe_webhook_events WHERE status = 'received' AND type = ANY($2::text[]) ORDER BY received_at LIMIT $1`,
+      [limit, types],
+    );
+    if (rows.length > 0) await this.handlers.prepare(rows.map((r) => r.payload));
   }
 
   /** Marks the event failed with the reason and schedules its retry (exponential backoff, at most 1 h). */

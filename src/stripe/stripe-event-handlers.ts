@@ -18,11 +18,20 @@ export type StripeEventHandler = (event: Stripe.Event, m: EntityManager, posting
 
 /**
  * Optional set-based form of a type's handler: takes a run of consecutive events of that type (in
- * arrival order) and must leave exactly what calling the single handler on each of them in turn
- * would (same rows, same postings in the same order). Throwing fails the whole run; the inbox then
- * falls back to the single handler, event by event.
+ * arrival order) and must end in the state calling the single handler on each of them in turn
+ * would (same rows, same balances; differences met within the run may be posted netted). Best made
+ * the same code path: the single handler being the group handler on a run of one. Throwing fails
+ * the whole run; the inbox then falls back to the single handler, event by event.
  */
 export type StripeEventGroupHandler = (events: Stripe.Event[], m: EntityManager, postings: PostingRequest[]) => Promise<void>;
+
+/**
+ * Optional step run for events BEFORE the transaction that processes them (outside any row lock):
+ * where a handler needs Stripe (e.g. which invoice a payment belongs to), it asks here and keeps the
+ * answer, so the handler inside the transaction only reads. Best effort: a failure is ignored (the
+ * handler may still ask itself).
+ */
+export type StripeEventPrepare = (events: Stripe.Event[]) => Promise<void>;
 
 /**
  * Which feature handles which Stripe event type. Features register in onModuleInit, e.g. billing
@@ -33,6 +42,7 @@ export type StripeEventGroupHandler = (events: Stripe.Event[], m: EntityManager,
 export class StripeEventHandlers {
   private readonly handlers = new Map<string, StripeEventHandler>();
   private readonly groupHandlers = new Map<string, StripeEventGroupHandler>();
+  private readonly prepares = new Map<string, StripeEventPrepare>();
 
   register(type: string, handler: StripeEventHandler): void {
     if (this.handlers.has(type)) throw new Error(`Stripe event ${type} already has a handler`);
@@ -43,6 +53,27 @@ export class StripeEventHandlers {
   registerGroup(type: string, handler: StripeEventGroupHandler): void {
     if (!this.handlers.has(type)) throw new Error(`Stripe event ${type}: register the single handler first`);
     this.groupHandlers.set(type, handler);
+  }
+
+  /** Adds the before-the-transaction step of an already registered type (see StripeEventPrepare). */
+  registerPrepare(type: string, prepare: StripeEventPrepare): void {
+    if (!this.handlers.has(type)) throw new Error(`Stripe event ${type}: register the single handler first`);
+    this.prepares.set(type, prepare);
+  }
+
+  /** Event types that have a prepare step. */
+  preparedTypes(): string[] {
+    return [...this.prepares.keys()];
+  }
+
+  /** Runs the prepare steps of these events (each step once, with its events in order); never throws. */
+  async prepare(events: Stripe.Event[]): Promise<void> {
+    const byStep = new Map<StripeEventPrepare, Stripe.Event[]>();
+    for (const e of events) {
+      const step = e && this.prepares.get(e.type);
+      if (step) byStep.set(step, [...(byStep.get(step) ?? []), e]);
+    }
+    for (const [step, list] of byStep) await step(list).catch(() => undefined);
   }
 
   handlerFor(type: string): StripeEventHandler | undefined {

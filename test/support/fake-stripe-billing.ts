@@ -170,6 +170,14 @@ export class FakeStripeBilling {
     return { refund, charge: { ...charge } };
   }
 
+  /** A pending refund fails: the charge's amount_refunded gives it back. Returns the failed refund and the charge. */
+  failRefund(paid: PaidInvoice, refund: Record<string, any>): { refund: Record<string, any>; charge: Record<string, any> } {
+    paid.charge.amount_refunded -= refund.amount;
+    paid.charge.refunded = paid.charge.amount_refunded >= paid.charge.amount;
+    const failed = this.fake.save({ ...refund, status: 'failed', failure_reason: 'expired_or_canceled_card' });
+    return { refund: failed, charge: { ...paid.charge } };
+  }
+
   dispute(paid: PaidInvoice, amount: number, status: string, id = this.fake.id('dp')): Record<string, any> {
     return this.fake.save({ id, object: 'dispute', amount, charge: paid.charge.id, currency: 'rub', payment_intent: paid.paymentIntent, reason: 'fraudulent', status, created: this.now(), livemode: false });
   }

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AttributionTerms } from './commission-rules';
+
+/** One row of `commissions`: an invoice's payment facts, the rate it was judged to earn, what is posted. */
+export interface CommissionRow {
+  id: string;
+  invoice_id: string;
+  supplier_id: string | null;
+  attribution_id: string | null;
+  referrer_id: string | null;
+  currency: string | null;
+  commission_bp: number | null;
+  paid: boolean;
+  amount_paid: bigint;
+  total: bigint;
+  total_excluding_tax: bigint;
+  paid_at: Date | null;
+  available_at: Date | null;
+  released_at: Date | null;
+  posted_pending: bigint;
+  posted_available: bigint;
+  posted_disputed: bigint;
+  adjustments: number;
+}
+
+/** The attribution that applies to an invoice, with its locked terms. */
+export interface AttributionRow {
+  id: string;
+  supplier_id: string;
+  referrer_id: string;
+  commission_bp: number;
+  commission_months: number | null;
+  currency: string;
+  first_paid_at: Date | null;
+  stopped_at: Date | null;
+}
+
+export function termsOf(a: AttributionRow): AttributionTerms {
+  return { commissionBp: a.commission_bp, commissionMonths: a.commission_months, firstPaidAt: a.first_paid_at, stoppedAt: a.stopped_at };
+}
+
+const ATTRIBUTION_COLUMNS = `a.id, a.supplier_id, a.referrer_id, a.commission_bp, a.commission_months, a.currency, a.first_paid_at, a.stopped_at`;
+
+/** The SQL of the commission money path: commission rows, attributions as commissions see them, payment facts. */
+@Injectable()
+export class CommissionRepository {
+  async suppliersOfCustomers(m: EntityManager, customers: string[]): Promise<Map<string, string>> {
+    const rows: { stripe_customer_id: string; supplier_id: string }[] = await m.query(
+      `SELECT stripe_customer_id, supplier_id FROM billing_accounts WHERE stripe_customer_id = ANY($1::text[])`,
+      [[...new Set(customers)]],
+    );
+    return new Map(rows.map((r) => [r.stripe_customer_id, r.supplier_id]));
+  }
+
+  /**
+   * THE lookup of which attribution applies to an invoice (the supplier's attribution in force when
+   * it was paid), for each invoice in input order; `lock` takes the rows FOR UPDATE in id order.
+   * Today a supplier has one attribution; with an attribution history this is the one query to switch.
+   */
+  async attributionsForInvoices(m: EntityManager, invoices: { supplierId: string; paidAt: Date }[], lock: boolean): Promise<(AttributionRow | null)[]> {
+    const rows: AttributionRow[] = await m.query(
+      `SELECT ${ATTRIBUTION_COLUMNS} FROM supplier_attributions a WHERE a.supplier_id = ANY($1::uuid[]) ORDER BY a.id ${lock ? 'FOR UPDATE OF a' : ''}`,
+      [[...new Set(invoices.map((i) => i.supplierId))]],
+    );
+    const bySupplier = new Map(rows.map((r) => [r.supplier_id, r]));
+    return invoices.map((i) => bySupplier.get(i.supplierId) ?? null);
+  }
+
+  async attributionsByIds(m: EntityManager, ids: string[]): Promise<Map<string, AttributionRow>> {
+    const rows: AttributionRow[] = await m.query(`SELECT ${ATTRIBUTION_COLUMNS} FROM supplier_attributions a WHERE a.id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async setFirstPaidAt(m: EntityManager, attributions: AttributionRow[]): Promise<void> {
+    if (attributions.length === 0) return;
+    await m.query(`UPDATE supplier_attributions a SET first_paid_at = x.first_paid_at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, first_paid_at) WHERE a.id = x.id`, [
+      attributions.map((a) => a.id),
+      attributions.map((a) => a.first_paid_at?.toISOString() ?? null),
+    ]);
+  }
+
+  /** Keeps the earliest end date of the supplier's attribution; returns it locked (null: not referred). */
+  async stopAttribution(m: EntityManager, supplierId: string, endedAt: Date): Promise<AttributionRow | null> {
+    const [rows]: [AttributionRow[], number] = await m.query(
+      `UPDATE supplier_attributions a SET stopped_at = LEAST(COALESCE(a.stopped_at, $2), $2) WHERE a.supplier_id = $1 RETURNING ${ATTRIBUTION_COLUMNS}`,
+      [supplierId, endedAt],
+    );
+    return rows[0] ?? null;
+  }
+
+  async holdDays(m: EntityManager): Promise<number> {
+    const [row]: { hold_days: number }[] = await m.query(`SELECT hold_days FROM program_settings WHERE id = 1`);
+    return row?.hold_days ?? 0;
+  }
+
+  /** The invoices' commission rows, created empty when missing, locked in invoice id order. */
+  async lockCommissions(m: EntityManager, invoiceIds: string[]): Promise<Map<string, CommissionRow>> {
+    const rows: CommissionRow[] = await m.query(
+      `INSERT INTO commissions (invoice_id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (invoice_id) DO UPDATE SET updated_at = now() RETURNING *`,
+      [[...new Set(invoiceIds)].sort()],
+    );
+    return new Map(rows.map((r) => [r.invoice_id, r]));
+  }
+
+  /** Every paid commission row of the attributions, locked in invoice id order. */
+  async lockPaidOfAttributions(m: EntityManager, attributionIds: string[]): Promise<CommissionRow[]> {
+    if (attributionIds.length === 0) return [];
+    return m.query(`SELECT * FROM commissions WHERE attribution_id = ANY($1::uuid[]) AND paid ORDER BY invoice_id FOR UPDATE`, [attributionIds]);
+  }
+
+  /** Writes the rows' facts, judged rate and posted amounts (one statement). */
+  async saveCommissions(m: EntityManager, rows: CommissionRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T>(f: (r: CommissionRow) => T) => rows.map(f);
+    const big = (v: bigint) => v.toString();
+    await m.query(
+      `UPDATE commissions c SET paid = x.paid, supplier_id = x.supplier_id, attribution_id = x.attribution_id, referrer_id = x.referrer_id, currency = x.currency,
+              commission_bp = x.commission_bp, amount_paid = x.amount_paid, total = x.total, total_excluding_tax = x.total_excluding_tax, paid_at = x.paid_at,
+              available_at = x.available_at, posted_pending = x.posted_pending, posted_available = x.posted_available, posted_disputed = x.posted_disputed,
+              adjustments = x.adjustments, updated_at = now()
+         FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[],
+                     $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::bigint[], $15::bigint[], $16::int[])
+           AS x(id, paid, supplier_id, attribution_id, referrer_id, currency, commission_bp, amount_paid, total, total_excluding_tax,
+                paid_at, available_at, posted_pending, posted_available, posted_disputed, adjustments)
+        WHERE c.id = x.id`,
+      [
+        col((r) => r.id),
+        col((r) => r.paid),
+        col((r) => r.supplier_id),
+        col((r) => r.attribution_id),
+        col((r) => r.referrer_id),
+        col((r) => r.currency),
+        col((r) => r.commission_bp),
+        col((r) => big(r.amount_paid)),
+        col((r) => big(r.total)),
+        col((r) => big(r.total_excluding_tax)),
+        col((r) => r.paid_at?.toISOString() ?? null),
+        col((r) => r.available_at?.toISOString() ?? null),
+        col((r) => big(r.posted_pending)),
+        col((r) => big(r.posted_available)),
+        col((r) => big(r.posted_disputed)),
+        col((r) => r.adjustments),
+      ],
+    );
+  }
+
+  /** Claims (SKIP LOCKED) and releases up to `batch` commissions whose hold ended: pending moves to available. */
+  async releaseDue(m: EntityManager, now: Date, batch: number): Promise<{ id: string; invoice_id: string; referrer_id: string | null; currency: string | null; pending: bigint }[]> {
+    const [rows]: [{ id: string; invoice_id: string; referrer_id: string | null; currency: string | null; pending: bigint }[], number] = await m.query(
+      `WITH due AS (
+         SELECT id, posted_pending AS pending FROM commissions
+          WHERE paid AND released_at IS NULL AND available_at <= $1
+          ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE commissions c SET released_at = $1, posted_available = c.posted_available + c.posted_pending, posted_pending = 0, updated_at = now()
+         FROM due WHERE c.id = due.id
+       RETURNING c.id, c.invoice_id, c.referrer_id, c.currency, due.pending`,
+      [now, batch],
+    );
+    return rows;
+  }
+}

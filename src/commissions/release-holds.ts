@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LedgerService } from '../ledger/ledger.service';
+import { PostingRequest } from '../ledger/ledger.types';
+import { CommissionRepository } from './commission.repository';
+import { releasePosting } from './commission-postings';
+
+/**
+ * Use case "release holds": moves commissions whose hold ended from pending to available; safe on
+ * every instance at once. Per claimed batch: one statement claims (SKIP LOCKED) and releases the
+ * rows, one postMany writes their `release:<id>` postings.
+ */
+@Injectable()
+export class ReleaseHolds {
+  constructor(
+    private readonly db: DataSource,
+    private readonly commissions: CommissionRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async releaseDue(now = new Date(), batch = 500): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const done = await this.db.transaction(async (m) => {
+        const rows = await this.commissions.releaseDue(m, now, batch);
+        const postings: PostingRequest[] = [];
+        for (const r of rows) {
+          if (r.pending !== 0n && r.referrer_id && r.currency) postings.push(releasePosting({ ...r, referrer_id: r.referrer_id, currency: r.currency }));
+        }
+        if (postings.length > 0) await this.ledger.postMany(m, postings);
+        return rows.length;
+      });
+      released += done;
+      if (done < batch) return released;
+    }
+  }
+}
