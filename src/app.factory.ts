@@ -11,13 +11,14 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationPipe } from './common/errors/validation';
 import { AppConfig } from './config/config';
 import { correlationId } from './observability/correlation-id';
-import { PinoNestLogger } from './observability/logger';
+import { loggableUrl, PinoNestLogger, redacting } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
-export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, databaseUrl: string, rootLogger: Logger): Promise<NestExpressApplication> {
+  const logger = redacting(rootLogger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -35,6 +36,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
       genReqId: (req) => (req as unknown as { correlationId: string }).correlationId,
       customProps: (req) => ({ correlationId: (req as unknown as { correlationId: string }).correlationId }),
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Only what identifies the request: never headers (tokens, cookies, signatures) or whole query strings.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(httpMetrics);
