@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
+import { sessionMeta } from './auth.controller';
 import { AuthService } from './auth.service';
 import { WebLocalAuthGuard } from './local-auth.guard';
 import { Role } from './role';
@@ -41,18 +42,20 @@ export class AuthPagesController {
   @Public()
   @HttpCode(200)
   @UseGuards(WebLocalAuthGuard)
-  login(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Body() body: Record<string, string>): void {
+  async login(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     if (!req.user) {
       this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email: body.email, next: body.next, user: undefined }, 401);
       return;
     }
-    res.cookie(SESSION_COOKIE, this.auth.issueToken(req.user).accessToken, this.auth.sessionCookieOptions());
+    const token = await this.auth.issueToken(req.user, sessionMeta(req));
+    res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
     res.redirect(303, safeNext(body.next, req.user.role));
   }
 
   @Post('logout')
   @Public()
-  logout(@Res() res: Response): void {
+  async logout(@Req() req: Request & { user?: AuthUser }, @Res() res: Response): Promise<void> {
+    await this.auth.endSession(req.user?.sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   }

@@ -12,6 +12,7 @@ import { LocalAuthGuard, WebLocalAuthGuard } from './local-auth.guard';
 import { RouteAccessAuditor } from './route-access.auditor';
 import { StaffService } from './staff.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
+import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
 
 @Global()
@@ -25,6 +26,7 @@ import { User } from './user.entity';
   controllers: [AuthController, AuthPagesController],
   providers: [
     AuthService,
+    SessionRepository,
     StaffService,
     LocalStrategy,
     JwtStrategy,

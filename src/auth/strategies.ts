@@ -35,7 +35,7 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  async validate(payload: { sub: string }): Promise<AuthUser | false> {
-    return (await this.auth.findActiveUser(payload.sub)) ?? false;
+  async validate(payload: { sub?: unknown; sid?: unknown }): Promise<AuthUser | false> {
+    return (await this.auth.resolveSession(payload)) ?? false;
   }
 }

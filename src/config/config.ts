@@ -12,7 +12,10 @@ export interface AppConfig {
   embeddedPgPort: number;
   publicBaseUrl: string;
   jwtSecret: string;
+  /** Absolute life of a session (and of its token), seconds. */
   jwtTtlSeconds: number;
+  /** A session unused this long ends (each request renews it), seconds. */
+  sessionIdleSeconds: number;
   cookieSecure: boolean;
   logLevel: string;
   promoCheckLimitPerMinute: number;
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl,
     jwtSecret: secretVar(env, 'JWT_SECRET', appEnv, dataDir),
     jwtTtlSeconds: intVar(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    sessionIdleSeconds: intVar(env, 'SESSION_IDLE_SECONDS', 12 * 3600, 60, 90 * 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
     promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),
