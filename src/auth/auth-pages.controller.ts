@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { DomainException } from '../common/errors/domain.exception';
+import { localizedErrorMessage } from '../common/errors/errors.messages';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
 import { sessionMeta } from './auth.controller';
@@ -42,9 +44,18 @@ export class AuthPagesController {
   @Public()
   @HttpCode(200)
   @UseGuards(WebLocalAuthGuard)
-  async login(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
+  async login(@Req() req: Request & { user?: AuthUser; authError?: unknown }, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     if (!req.user) {
-      this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email: body.email, next: body.next, user: undefined }, 401);
+      const err = req.authError;
+      const email = typeof body.email === 'string' ? body.email : undefined;
+      if (err instanceof DomainException && err.httpStatus !== 401) {
+        const retryAfter = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+        const message = localizedErrorMessage(req, err.code, err.message, err.details);
+        this.views.render('login', req, res, { error: { code: err.code, message }, email, next: body.next, user: undefined }, err.httpStatus);
+        return;
+      }
+      this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email, next: body.next, user: undefined }, 401);
       return;
     }
     const token = await this.auth.issueToken(req.user, sessionMeta(req));

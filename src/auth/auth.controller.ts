@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
 import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from './access.decorators';
@@ -74,6 +74,7 @@ export class AuthController {
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable an account: it can no longer sign in and every one of its sessions ends at once' })
+  @ApiParam({ name: 'id', description: 'Account id (uuid)' })
   @ApiOkResponse({ type: AccountStatusView })
   disable(@CurrentUser() actor: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AccountStatusView> {
     return this.auth.setDisabled(actor, id, true);
@@ -83,6 +84,7 @@ export class AuthController {
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-enable a disabled account (it signs in again with its password)' })
+  @ApiParam({ name: 'id', description: 'Account id (uuid)' })
   @ApiOkResponse({ type: AccountStatusView })
   enable(@CurrentUser() actor: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AccountStatusView> {
     return this.auth.setDisabled(actor, id, false);

@@ -7,6 +7,8 @@ import { AuthUser } from './access.decorators';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail, verifyPassword } from './password';
 import { Role } from './role';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { LimitSpec, RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
 
@@ -42,6 +44,7 @@ export class AuthService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly jwt: JwtService,
     private readonly sessions: SessionRepository,
+    private readonly limits: RateLimitService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,16 +64,41 @@ export class AuthService {
     }
   }
 
-  async validateCredentials(email: string, password: string): Promise<AuthUser> {
-    const user = await this.users.findOne({ where: { email: normalizeEmail(email) } });
+  private get loginLimits(): { account: LimitSpec; address: LimitSpec } {
+    const c = this.config;
+    return {
+      account: { name: 'login-account', points: c.loginMaxFailuresPerAccount, windowSeconds: c.loginWindowSeconds },
+      address: { name: 'login-address', points: c.loginMaxFailuresPerAddress, windowSeconds: c.loginWindowSeconds },
+    };
+  }
+
+  /**
+   * Checks email and password. Attempts are counted per account and per client address (shared by
+   * every instance; a success gives its attempts back); once either has used up its attempts,
+   * sign-in is refused with RATE_LIMITED before any password is checked, the right one included,
+   * until the window passes.
+   */
+  async validateCredentials(email: unknown, password: unknown, clientIp = 'unknown'): Promise<AuthUser> {
+    if (typeof email !== 'string' || typeof password !== 'string' || email.length > 320 || password.length > 200) {
+      throw new CommonException(CommonErrorCode.VALIDATION_FAILED, 'email and password must be strings', [
+        { field: 'email', problems: ['email must be a string'] },
+        { field: 'password', problems: ['password must be a string'] },
+      ]);
+    }
+    const normalized = normalizeEmail(email);
+    const limits = this.loginLimits;
+    // Counted before the password is checked (atomically, so parallel attempts cannot slip past).
+    await this.limits.consume(limits.address, clientIp);
+    await this.limits.consume(limits.account, normalized);
+    const user = await this.users.findOne({ where: { email: normalized } });
     if (!user) {
       dummyHash ??= hashPassword('not-a-real-password-0');
       await verifyPassword(await dummyHash, password);
       throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
-    }
+    if (!(await verifyPassword(user.passwordHash, password))) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    // A successful sign-in clears the account's failures and does not count against its address.
+    await Promise.all([this.limits.reset(limits.account, normalized), this.limits.reward(limits.address, clientIp)]);
     if (user.disabledAt) throw new AuthException(AuthErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
     return { id: user.id, email: user.email, role: user.role };
   }

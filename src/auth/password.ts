@@ -1,4 +1,5 @@
 import * as argon2 from 'argon2';
+import pLimit from 'p-limit';
 import { AuthErrorCode, AuthException } from './auth.exception';
 
 const COMMON = new Set(['password', 'password1', 'password123', 'qwerty123', '1234567890', 'letmein123', 'welcome123', 'qwertyuiop', 'administrator']);
@@ -19,8 +20,17 @@ export function assertStrongPassword(password: string, email?: string): void {
   if (weakness) throw new AuthException(AuthErrorCode.WEAK_PASSWORD, weakness, { field: 'password' });
 }
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
-export const verifyPassword = (hash: string, password: string) => argon2.verify(hash, password).catch(() => false);
+/**
+ * At most this many argon2 computations at once per process: a burst of sign-in attempts waits its
+ * turn instead of every login (and the event loop's thread pool) slowing down together.
+ */
+const ARGON2_CONCURRENCY = 3;
+const hashing = pLimit(ARGON2_CONCURRENCY);
+
+export const hashPassword = (password: string) => hashing(() => argon2.hash(password, { type: argon2.argon2id }));
+export const verifyPassword = (hash: string, password: string) => hashing(() => argon2.verify(hash, password).catch(() => false));
+/** How many argon2 computations run or wait right now (for tests and metrics). */
+export const hashingLoad = () => ({ active: hashing.activeCount, pending: hashing.pendingCount });
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -16,6 +16,10 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   /** A session unused this long ends (each request renews it), seconds. */
   sessionIdleSeconds: number;
+  /** Failed sign-ins allowed per account, and per client address, in one window of loginWindowSeconds. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowSeconds: number;
   cookieSecure: boolean;
   logLevel: string;
   promoCheckLimitPerMinute: number;
@@ -138,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: secretVar(env, 'JWT_SECRET', appEnv, dataDir),
     jwtTtlSeconds: intVar(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
     sessionIdleSeconds: intVar(env, 'SESSION_IDLE_SECONDS', 12 * 3600, 60, 90 * 24 * 3600),
+    loginMaxFailuresPerAccount: intVar(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
+    loginMaxFailuresPerAddress: intVar(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100000),
+    loginWindowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
     promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),

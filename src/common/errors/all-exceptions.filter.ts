@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { CommonErrorCode, CommonException } from './common.exception';
 import { DomainException } from './domain.exception';
+import { localizedErrorMessage } from './errors.messages';
 
 interface Normalized {
   status: number;
@@ -57,6 +58,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       n = { status: 500, code: internal.code, message: internal.message };
     }
     if (res.headersSent) return;
+    n.message = localizedErrorMessage(req, n.code, n.message, n.details);
+    const retryAfter = (n.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (n.status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (n.status === 401 && wantsHtml(req)) {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;

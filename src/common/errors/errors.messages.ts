@@ -1,0 +1,25 @@
+import type { Request } from 'express';
+import { pickLocale, registerMessages, translate } from '../../web/messages';
+
+/**
+ * API error messages in the caller's language, by error code (`apiError.<CODE>`; parameters come
+ * from the error's details). Codes without an entry keep the message they were raised with.
+ */
+registerMessages({
+  en: {
+    'apiError.RATE_LIMITED': 'Too many attempts; try again in {retryAfterSeconds} s.',
+    'apiError.VALIDATION_FAILED.nul': 'Text must not contain NUL (0x00) characters.',
+  },
+  ru: {
+    'apiError.RATE_LIMITED': 'Слишком много попыток; повторите через {retryAfterSeconds} с.',
+    'apiError.VALIDATION_FAILED.nul': 'Текст не должен содержать символы NUL (0x00).',
+  },
+});
+
+export function localizedErrorMessage(req: Request, code: string, fallback: string, details: unknown): string {
+  const key = `apiError.${code}`;
+  const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers?.['accept-language']);
+  const params = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  const text = translate(locale, key, params);
+  return text === key ? fallback : text;
+}
