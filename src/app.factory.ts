@@ -19,6 +19,8 @@ import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
 export async function createApp(config: AppConfig, databaseUrl: string, rootLogger: Logger): Promise<NestExpressApplication> {
   const logger = redacting(rootLogger);
+  if (config.metricsTokenFile) logger.info(`/metrics token: ${config.metricsTokenFile} (send it as Authorization: Bearer <token>; set METRICS_TOKEN to choose one)`);
+  else if (!config.metricsToken) logger.warn('METRICS_TOKEN unset: /metrics is closed');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,

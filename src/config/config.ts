@@ -42,6 +42,12 @@ export interface AppConfig {
     /** Campaign sending rate limit, messages per second per instance. */
     ratePerSecond: number;
   };
+  /**
+   * Bearer token /metrics asks for. METRICS_TOKEN (32+ characters); unset in development it is
+   * generated into DATA_DIR (metricsTokenFile says where); unset in production /metrics is closed.
+   */
+  metricsToken?: string;
+  metricsTokenFile?: string;
   /** Secret for signing tracking and campaign-registration tokens. */
   trackingSecret: string;
   /** 32-byte key (hex or base64) encrypting payout bank details at rest. */
@@ -161,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ratePerSecond: intVar(env, 'MAIL_RATE_PER_SECOND', 50, 1, 100000),
     },
     trackingSecret: secretVar(env, 'TRACKING_SECRET', appEnv, dataDir),
+    metricsToken: env.METRICS_TOKEN || appEnv !== 'production' ? secretVar(env, 'METRICS_TOKEN', appEnv, dataDir) : undefined,
+    metricsTokenFile: !env.METRICS_TOKEN && appEnv === 'development' ? join(dataDir, 'metrics-token') : undefined,
     payoutDetailsKey: keyVar(env, 'PAYOUT_DETAILS_KEY', appEnv, dataDir),
   };
 }
