@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import { pickLocale, registerMessages, translate } from '../../web/messages';
 
 /**
- * API error messages in the caller's language, by error code (`apiError.<CODE>`; parameters come
- * from the error's details). Codes without an entry keep the message they were raised with.
+ * API error messages in the caller's language, by error code (`apiError.<CODE>[.<reason>]`;
+ * parameters come from the error's details). Codes without an entry keep the message they were raised with.
  */
 registerMessages({
   en: {
@@ -17,9 +17,13 @@ registerMessages({
 });
 
 export function localizedErrorMessage(req: Request, code: string, fallback: string, details: unknown): string {
-  const key = `apiError.${code}`;
   const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers?.['accept-language']);
   const params = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-  const text = translate(locale, key, params);
-  return text === key ? fallback : text;
+  // The most specific entry wins: apiError.<CODE>.<details.reason>, then apiError.<CODE>.
+  const keys = typeof params.reason === 'string' ? [`apiError.${code}.${params.reason}`, `apiError.${code}`] : [`apiError.${code}`];
+  for (const key of keys) {
+    const text = translate(locale, key, params);
+    if (text !== key) return text;
+  }
+  return fallback;
 }
