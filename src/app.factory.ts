@@ -8,6 +8,7 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { refuseNulBytes } from './common/errors/input-guards';
 import { validationPipe } from './common/errors/validation';
 import { AppConfig } from './config/config';
 import { correlationId } from './observability/correlation-id';
@@ -49,6 +50,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   app.use(cookieParser());
   app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
+  app.use(refuseNulBytes);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   setupSwagger(app);

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CommonErrorCode, CommonException } from './common.exception';
 import { DomainException } from './domain.exception';
 import { localizedErrorMessage } from './errors.messages';
+import { inputErrorFromDatabase } from './input-guards';
 
 interface Normalized {
   status: number;
@@ -44,6 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { correlationId?: string }>();
     const res = ctx.getResponse<Response>();
     let n: Normalized;
+    err = inputErrorFromDatabase(err) ?? err;
     if (err instanceof DomainException) {
       n = { status: err.httpStatus, code: err.code, message: err.message, details: err.details };
     } else if (err instanceof HttpException) {

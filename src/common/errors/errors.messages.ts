@@ -8,11 +8,11 @@ import { pickLocale, registerMessages, translate } from '../../web/messages';
 registerMessages({
   en: {
     'apiError.RATE_LIMITED': 'Too many attempts; try again in {retryAfterSeconds} s.',
-    'apiError.VALIDATION_FAILED.nul': 'Text must not contain NUL (0x00) characters.',
+    'apiError.VALIDATION_FAILED.nul': 'Text must not contain NUL (0x00) characters ({field}).',
   },
   ru: {
     'apiError.RATE_LIMITED': 'Слишком много попыток; повторите через {retryAfterSeconds} с.',
-    'apiError.VALIDATION_FAILED.nul': 'Текст не должен содержать символы NUL (0x00).',
+    'apiError.VALIDATION_FAILED.nul': 'Текст не должен содержать символы NUL (0x00) ({field}).',
   },
 });
 
