@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     );
     await db.query('ANALYZE');
     const [{ n: events }] = await db.query(`SELECT count(*)::bigint AS n FROM tracking_events`);
-    await env.app.get(StaffService).create('bench-marketer@handshake.example', 'correct-horse-42', Role.Marketer);
-    const login = await fetch(`${env.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench-marketer@handshake.example', password: 'correct-horse-42' }) });
+    await env.app.get(StaffService).create('bench-marketer@handshake.example', 'Quiet-Lantern-Orbit-57', Role.Marketer);
+    const login = await fetch(`${env.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench-marketer@handshake.example', password: 'Quiet-Lantern-Orbit-57' }) });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
     const times: number[] = [];
     let last: any;

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     if (!report.ok) throw new Error(`ledger:verify failed after seeding: ${report.firstDiscrepancy}`);
     await db.query('ANALYZE');
 
-    const staff = await app.get(StaffService).create('bench-finance@handshake.example', 'correct-horse-42', Role.Finance);
+    const staff = await app.get(StaffService).create('bench-finance@handshake.example', 'Quiet-Lantern-Orbit-57', Role.Finance);
     const actor = { id: staff.id, email: staff.email, role: Role.Finance };
     const payouts = app.get(PayoutsService);
 

@@ -8,16 +8,20 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { refuseNulBytes } from './common/errors/input-guards';
 import { validationPipe } from './common/errors/validation';
 import { AppConfig } from './config/config';
 import { correlationId } from './observability/correlation-id';
-import { PinoNestLogger } from './observability/logger';
+import { loggableUrl, PinoNestLogger, redacting } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
-export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, databaseUrl: string, rootLogger: Logger): Promise<NestExpressApplication> {
+  const logger = redacting(rootLogger);
+  if (config.metricsTokenFile) logger.info(`/metrics token: ${config.metricsTokenFile} (send it as Authorization: Bearer <token>; set METRICS_TOKEN to choose one)`);
+  else if (!config.metricsToken) logger.warn('METRICS_TOKEN unset: /metrics is closed');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -35,12 +39,18 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
       genReqId: (req) => (req as unknown as { correlationId: string }).correlationId,
       customProps: (req) => ({ correlationId: (req as unknown as { correlationId: string }).correlationId }),
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Only what identifies the request: never headers (tokens, cookies, signatures) or whole query strings.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(httpMetrics);
   app.use(cookieParser());
   app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
+  app.use(refuseNulBytes);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   setupSwagger(app);

@@ -7,7 +7,7 @@ import { AccountKind, PostingCause } from '../src/ledger/ledger.types';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, deliver, FakeStripeBilling, PaidInvoice, signUpSupplier, stripeEvent } from './support/fake-stripe-billing';
-import { registerReferrer, RegisteredReferrer } from './support/fixtures';
+import { PASSWORD, registerReferrer, RegisteredReferrer } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -171,7 +171,7 @@ describe("the referrer's cabinet", () => {
     const statement = await request(t.url).get('/api/referrers/me/statement').set(auth).expect(200);
     assert.equal(statement.body[0].cause, 'invoice');
     assert.equal(statement.body[0].causeRef, paid.invoice.id);
-    const login = await request(t.url).post('/api/auth/login').send({ email: r.email, password: 'correct-horse-42' }).expect(200);
+    const login = await request(t.url).post('/api/auth/login').send({ email: r.email, password: PASSWORD }).expect(200);
     const page = await request(t.url).get('/cabinet/earnings').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
     assert.match(page.text, /Pending/);
     assert.match(page.text, /still in the hold period/);

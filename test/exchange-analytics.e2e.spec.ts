@@ -3,6 +3,7 @@ import request from 'supertest';
 import { EXPIRE_OFFERS_JOB } from '../src/exchange/routing/routing.service';
 import { JobsService } from '../src/jobs/jobs.service';
 import { addTags, adminToken, auth, member, Member, submitLead } from './exchange-fixtures';
+import { PASSWORD } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -107,7 +108,7 @@ describe('analytics in a scenario with known answers', () => {
     assert.equal(report.byReceiver[0].memberCompany, 'R1 Co');
 
     // The same figures on the operator's page.
-    const login = await request(t.url).post('/api/auth/login').send({ email: (await t.db.query(`SELECT email FROM users WHERE role = 'admin' LIMIT 1`))[0].email, password: 'correct-horse-42' }).expect(200);
+    const login = await request(t.url).post('/api/auth/login').send({ email: (await t.db.query(`SELECT email FROM users WHERE role = 'admin' LIMIT 1`))[0].email, password: PASSWORD }).expect(200);
     const page = await request(t.url).get('/exchange/admin/analytics').set('cookie', `hs_session=${login.body.accessToken}`).expect(200);
     assert.match(page.text, /data-company="R1 Co"[\s\S]*?data-test="won-value">500000</);
   });

@@ -378,7 +378,7 @@ describe('verify, the CLI and the staff route', () => {
 
   it('the nightly verification job reports through the metrics', async () => {
     await t.app.get(JobsService).runNow(LEDGER_VERIFY_JOB);
-    const res = await request(t.url).get('/metrics').expect(200);
+    const res = await request(t.url).get('/metrics').set('Authorization', `Bearer ${t.config.metricsToken}`).expect(200);
     assert.match(res.text, /^ledger_verify_ok 1$/m);
     assert.match(res.text, /^ledger_verify_last_run_timestamp_seconds \d+$/m);
   });

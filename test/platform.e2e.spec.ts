@@ -25,7 +25,7 @@ describe('operations endpoints', () => {
 
   it('GET /metrics serves Prometheus request counts and latencies', async () => {
     await request(t.url).get('/api/program').expect(200);
-    const res = await request(t.url).get('/metrics').expect(200);
+    const res = await request(t.url).get('/metrics').set('Authorization', `Bearer ${t.config.metricsToken}`).expect(200);
     assert.match(res.text, /http_requests_total\{method="GET",route="\/api\/program",status="200"\} \d+/);
     assert.match(res.text, /http_request_duration_seconds_bucket/);
   });

@@ -4,7 +4,7 @@ import { Role } from '../src/auth/role';
 import { DomainEvents } from '../src/events/domain-events';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, FakeStripeBilling, signUpSupplier, uniqueTaxId } from './support/fake-stripe-billing';
-import { registerReferrer, staffToken } from './support/fixtures';
+import { PASSWORD, registerReferrer, staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -115,7 +115,7 @@ describe('sign-up refusals write nothing', () => {
 
   it('lets only one of two concurrent sign-ups with one tax id through', async () => {
     const taxId = uniqueTaxId();
-    const results = await Promise.all([0, 1, 2].map(() => request(t.url).post('/api/suppliers').send({ email: `x${Math.random()}@w-${Math.random().toString(36).slice(2)}.example`, password: 'correct-horse-42', companyName: 'Twin', companyTaxId: taxId })));
+    const results = await Promise.all([0, 1, 2].map(() => request(t.url).post('/api/suppliers').send({ email: `x${Math.random()}@w-${Math.random().toString(36).slice(2)}.example`, password: PASSWORD, companyName: 'Twin', companyTaxId: taxId })));
     assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409]);
   });
 });
@@ -140,7 +140,7 @@ describe('referral link and pages', () => {
       .post('/suppliers/signup')
       .set('cookie', `hs_ref=${r.code}`)
       .type('form')
-      .send({ promoCode: r.code, companyName: 'Link Foods', companyTaxId: uniqueTaxId(), email, password: 'correct-horse-42' })
+      .send({ promoCode: r.code, companyName: 'Link Foods', companyTaxId: uniqueTaxId(), email, password: PASSWORD })
       .expect(303);
     assert.equal(form.headers.location, '/supplier');
     const session = (form.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('hs_session='))!.split(';')[0];
@@ -157,7 +157,7 @@ describe('referral link and pages', () => {
     const res = await request(t.url)
       .post('/suppliers/signup')
       .type('form')
-      .send({ promoCode: 'ZZZZZZZZZZ', companyName: 'Nope', companyTaxId: uniqueTaxId(), email: `n-${Date.now()}@nope-co.example`, password: 'correct-horse-42' })
+      .send({ promoCode: 'ZZZZZZZZZZ', companyName: 'Nope', companyTaxId: uniqueTaxId(), email: `n-${Date.now()}@nope-co.example`, password: PASSWORD })
       .expect(404);
     assert.match(res.text, /data-code="PROMO_CODE_NOT_FOUND"/);
   });

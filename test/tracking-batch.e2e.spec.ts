@@ -66,7 +66,7 @@ describe('tracking hits recorded in one statement per batch', () => {
   it('serves hits ahead of the global middleware, counted in /metrics, while other routes keep correlation ids', async () => {
     await request(t.url).get(`/t/o/${signToken(t.config.trackingSecret, 'o', sends[3])}.gif`).set('user-agent', HUMAN).expect(200).expect('content-type', 'image/gif');
     await request(t.url).get('/t/o/forged.AAAAAAAAAAAAAAAAAAAAAA.gif').expect(404);
-    const metrics = (await request(t.url).get('/metrics').expect(200)).text;
+    const metrics = (await request(t.url).get('/metrics').set('Authorization', `Bearer ${t.config.metricsToken}`).expect(200)).text;
     assert.match(metrics, /tracking_hits_total\{kind="open",status="200"\} [1-9]/);
     assert.match(metrics, /tracking_hits_total\{kind="open",status="404"\} [1-9]/);
     const other = await request(t.url).get('/api/campaigns/00000000-0000-0000-0000-000000000000/funnel').expect(401);

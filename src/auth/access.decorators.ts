@@ -28,6 +28,8 @@ export interface AuthUser {
   id: string;
   email: string;
   role: Role;
+  /** The server-side session the request's token names. */
+  sessionId?: string;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser | undefined => {

@@ -31,7 +31,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     await super.canActivate(ctx);
     rejectCrossSiteCookieWrites(req);
     if (!req.user || !roles.includes(req.user.role)) {
-      throw new CommonException(CommonErrorCode.FORBIDDEN, `This route is for: ${roles.join(', ')}`, { requiredRoles: roles });
+      // The answer does not say which roles would do (no map of the roles for a prober).
+      throw new CommonException(CommonErrorCode.FORBIDDEN, 'Your role may not use this route');
     }
     return true;
   }

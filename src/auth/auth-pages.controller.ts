@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { DomainException } from '../common/errors/domain.exception';
+import { localizedErrorMessage } from '../common/errors/errors.messages';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
+import { sessionMeta } from './auth.controller';
 import { AuthService } from './auth.service';
 import { WebLocalAuthGuard } from './local-auth.guard';
 import { Role } from './role';
@@ -41,18 +44,29 @@ export class AuthPagesController {
   @Public()
   @HttpCode(200)
   @UseGuards(WebLocalAuthGuard)
-  login(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Body() body: Record<string, string>): void {
+  async login(@Req() req: Request & { user?: AuthUser; authError?: unknown }, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     if (!req.user) {
-      this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email: body.email, next: body.next, user: undefined }, 401);
+      const err = req.authError;
+      const email = typeof body.email === 'string' ? body.email : undefined;
+      if (err instanceof DomainException && err.httpStatus !== 401) {
+        const retryAfter = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+        const message = localizedErrorMessage(req, err.code, err.message, err.details);
+        this.views.render('login', req, res, { error: { code: err.code, message }, email, next: body.next, user: undefined }, err.httpStatus);
+        return;
+      }
+      this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email, next: body.next, user: undefined }, 401);
       return;
     }
-    res.cookie(SESSION_COOKIE, this.auth.issueToken(req.user).accessToken, this.auth.sessionCookieOptions());
+    const token = await this.auth.issueToken(req.user, sessionMeta(req));
+    res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
     res.redirect(303, safeNext(body.next, req.user.role));
   }
 
   @Post('logout')
   @Public()
-  logout(@Res() res: Response): void {
+  async logout(@Req() req: Request & { user?: AuthUser }, @Res() res: Response): Promise<void> {
+    await this.auth.endSession(req.user?.sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
   }

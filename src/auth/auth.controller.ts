@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
 import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from './access.decorators';
-import { AccountView, CreateStaffDto, LoginDto, TokenView } from './auth.dto';
+import { AccountStatusView, AccountView, ChangePasswordDto, CreateStaffDto, LoginDto, TokenView } from './auth.dto';
 import { AuthService } from './auth.service';
 import { LocalAuthGuard } from './local-auth.guard';
 import { ALL_ROLES, Role } from './role';
 import { StaffService } from './staff.service';
+
+/** Where a session was started from (kept on the session row). */
+export const sessionMeta = (req: Request) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
 
 @ApiTags('auth')
 @Controller('api')
@@ -21,20 +24,34 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
-  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiOperation({ summary: 'Exchange email and password for a bearer token (a server-side session)' })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenView })
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS', type: ErrorBody })
-  login(@CurrentUser() user: AuthUser): TokenView {
-    return { ...this.auth.issueToken(user), account: user };
+  async login(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<TokenView> {
+    return { ...(await this.auth.issueToken(user, sessionMeta(req))), account: { id: user.id, email: user.email, role: user.role } };
   }
 
   @Post('auth/logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Clear the web session cookie (bearer tokens simply expire)' })
-  logout(@Res({ passthrough: true }) res: Response): void {
+  @ApiOperation({ summary: 'End the session of the bearer token or session cookie sent (it no longer works) and clear the cookie' })
+  async logout(@CurrentUser() user: AuthUser | undefined, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.endSession(user?.sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Post('auth/password')
+  @Roles(...ALL_ROLES)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Change the password: every session of the account ends; the answer carries a new token for this client' })
+  @ApiOkResponse({ type: TokenView })
+  @ApiBadRequestResponse({ description: 'CURRENT_PASSWORD_WRONG, WEAK_PASSWORD', type: ErrorBody })
+  async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenView> {
+    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
+    const token = await this.auth.issueToken(user, sessionMeta(req));
+    if (req.cookies?.[SESSION_COOKIE]) res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
+    return { ...token, account: { id: user.id, email: user.email, role: user.role } };
   }
 
   @Get('auth/me')
@@ -42,7 +59,7 @@ export class AuthController {
   @ApiOperation({ summary: 'The signed-in account' })
   @ApiOkResponse({ type: AccountView })
   me(@CurrentUser() user: AuthUser): AccountView {
-    return user;
+    return { id: user.id, email: user.email, role: user.role };
   }
 
   @Post('staff')
@@ -51,5 +68,25 @@ export class AuthController {
   @ApiCreatedResponse({ type: AccountView })
   createStaff(@Body() dto: CreateStaffDto): Promise<AccountView> {
     return this.staff.create(dto.email, dto.password, dto.role);
+  }
+
+  @Post('users/:id/disable')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable an account: it can no longer sign in and every one of its sessions ends at once' })
+  @ApiParam({ name: 'id', description: 'Account id (uuid)' })
+  @ApiOkResponse({ type: AccountStatusView })
+  disable(@CurrentUser() actor: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AccountStatusView> {
+    return this.auth.setDisabled(actor, id, true);
+  }
+
+  @Post('users/:id/enable')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Re-enable a disabled account (it signs in again with its password)' })
+  @ApiParam({ name: 'id', description: 'Account id (uuid)' })
+  @ApiOkResponse({ type: AccountStatusView })
+  enable(@CurrentUser() actor: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AccountStatusView> {
+    return this.auth.setDisabled(actor, id, false);
   }
 }

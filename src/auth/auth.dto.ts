@@ -47,3 +47,26 @@ export class CreateStaffDto {
   @IsEnum(STAFF_ROLES, { message: `role must be one of: ${STAFF_ROLES.join(', ')}` })
   role: Role;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty({ description: 'The password in use now' })
+  @IsString()
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({ description: 'The new password: 12+ characters and hard to guess (e.g. several unrelated words)' })
+  @IsString()
+  @MaxLength(200)
+  newPassword: string;
+}
+
+export class AccountStatusView {
+  @ApiProperty({ description: 'Account id (uuid)' })
+  id: string;
+  @ApiProperty({ description: 'Account email, lower-cased' })
+  email: string;
+  @ApiProperty({ description: 'The account role', enum: Role })
+  role: Role;
+  @ApiProperty({ description: 'When the account was disabled (ISO 8601), null when active', nullable: true, type: String })
+  disabledAt: string | null;
+}

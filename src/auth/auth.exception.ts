@@ -5,6 +5,10 @@ export enum AuthErrorCode {
   WEAK_PASSWORD = 'WEAK_PASSWORD',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   CROSS_SITE_REQUEST = 'CROSS_SITE_REQUEST',
+  ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
+  CURRENT_PASSWORD_WRONG = 'CURRENT_PASSWORD_WRONG',
+  CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
+  ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -17,7 +21,15 @@ export class AuthException extends DomainException<AuthErrorCode> {
       case AuthErrorCode.INVALID_CREDENTIALS:
         return 401;
       case AuthErrorCode.CROSS_SITE_REQUEST:
+      case AuthErrorCode.ACCOUNT_DISABLED:
         return 403;
+      case AuthErrorCode.CURRENT_PASSWORD_WRONG:
+        return 400;
+      case AuthErrorCode.CANNOT_DISABLE_SELF:
+        return 409;
+      case AuthErrorCode.ACCOUNT_NOT_FOUND:
+        return 404;
+
       default:
         return unreachable(this.code);
     }

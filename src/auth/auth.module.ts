@@ -12,6 +12,9 @@ import { LocalAuthGuard, WebLocalAuthGuard } from './local-auth.guard';
 import { RouteAccessAuditor } from './route-access.auditor';
 import { StaffService } from './staff.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
+import './auth.messages';
+import { RateLimitService } from './rate-limit.service';
+import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
 
 @Global()
@@ -25,6 +28,8 @@ import { User } from './user.entity';
   controllers: [AuthController, AuthPagesController],
   providers: [
     AuthService,
+    SessionRepository,
+    RateLimitService,
     StaffService,
     LocalStrategy,
     JwtStrategy,
@@ -33,6 +38,6 @@ import { User } from './user.entity';
     RouteAccessAuditor,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, StaffService, LocalAuthGuard, WebLocalAuthGuard],
+  exports: [RateLimitService, AuthService, StaffService, LocalAuthGuard, WebLocalAuthGuard],
 })
 export class AuthModule {}

@@ -7,7 +7,22 @@ import { AuthUser } from './access.decorators';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail, verifyPassword } from './password';
 import { Role } from './role';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { LimitSpec, RateLimitService } from './rate-limit.service';
+import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
+
+/** A session seen within this many seconds is not written again (renewal costs one UPDATE a minute). */
+const TOUCH_AFTER_SECONDS = 60;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AccountStatus {
+  id: string;
+  email: string;
+  role: Role;
+  disabledAt: string | null;
+}
 
 export interface IssuedToken {
   accessToken: string;
@@ -28,6 +43,8 @@ export class AuthService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly jwt: JwtService,
+    private readonly sessions: SessionRepository,
+    private readonly limits: RateLimitService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,28 +64,98 @@ export class AuthService {
     }
   }
 
-  async validateCredentials(email: string, password: string): Promise<AuthUser> {
-    const user = await this.users.findOne({ where: { email: normalizeEmail(email) } });
+  private get loginLimits(): { account: LimitSpec; address: LimitSpec } {
+    const c = this.config;
+    return {
+      account: { name: 'login-account', points: c.loginMaxFailuresPerAccount, windowSeconds: c.loginWindowSeconds },
+      address: { name: 'login-address', points: c.loginMaxFailuresPerAddress, windowSeconds: c.loginWindowSeconds },
+    };
+  }
+
+  /**
+   * Checks email and password. Attempts are counted per account and per client address (shared by
+   * every instance; a success gives its attempts back); once either has used up its attempts,
+   * sign-in is refused with RATE_LIMITED before any password is checked, the right one included,
+   * until the window passes.
+   */
+  async validateCredentials(email: unknown, password: unknown, clientIp = 'unknown'): Promise<AuthUser> {
+    if (typeof email !== 'string' || typeof password !== 'string' || email.length > 320 || password.length > 200) {
+      throw new CommonException(CommonErrorCode.VALIDATION_FAILED, 'email and password must be strings', [
+        { field: 'email', problems: ['email must be a string'] },
+        { field: 'password', problems: ['password must be a string'] },
+      ]);
+    }
+    const normalized = normalizeEmail(email);
+    const limits = this.loginLimits;
+    // Counted before the password is checked (atomically, so parallel attempts cannot slip past).
+    await this.limits.consume(limits.address, clientIp);
+    await this.limits.consume(limits.account, normalized);
+    const user = await this.users.findOne({ where: { email: normalized } });
     if (!user) {
       dummyHash ??= hashPassword('not-a-real-password-0');
       await verifyPassword(await dummyHash, password);
       throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
-    }
+    if (!(await verifyPassword(user.passwordHash, password))) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    // A successful sign-in clears the account's failures and does not count against its address.
+    await Promise.all([this.limits.reset(limits.account, normalized), this.limits.reward(limits.address, clientIp)]);
+    if (user.disabledAt) throw new AuthException(AuthErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
     return { id: user.id, email: user.email, role: user.role };
   }
 
-  /** Resolves a token subject to the current account (so a role change applies at once). */
-  async findActiveUser(id: string): Promise<AuthUser | null> {
-    const user = await this.users.findOne({ where: { id } });
-    return user ? { id: user.id, email: user.email, role: user.role } : null;
+  /**
+   * The account behind a token, when the token's session is live (so logout, a password change,
+   * disabling and a role change apply at once). Renews the session's idle time.
+   */
+  async resolveSession(payload: { sub?: unknown; sid?: unknown }): Promise<AuthUser | null> {
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !UUID.test(payload.sid) || !UUID.test(payload.sub)) return null;
+    const live = await this.sessions.findLive(payload.sid, payload.sub, this.config.sessionIdleSeconds);
+    if (!live) return null;
+    if (live.idleSeconds > TOUCH_AFTER_SECONDS) await this.sessions.touch(live.sessionId);
+    return { id: live.userId, email: live.email, role: live.role, sessionId: live.sessionId };
   }
 
-  issueToken(user: AuthUser): IssuedToken {
-    const accessToken = this.jwt.sign({ sub: user.id, role: user.role }, { expiresIn: this.config.jwtTtlSeconds });
+  /** Starts a session and returns its token. */
+  async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string } = {}): Promise<IssuedToken> {
+    const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, meta);
+    const accessToken = this.jwt.sign({ sub: user.id, role: user.role, sid }, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
+  }
+
+  /** Ends one session (logout); unknown or already ended sessions are fine. */
+  async endSession(sessionId: string | undefined): Promise<void> {
+    if (sessionId) await this.sessions.revoke(sessionId);
+  }
+
+  /** Changes the password after checking the current one; every session of the account ends. */
+  async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    const account = await this.users.findOne({ where: { id: user.id } });
+    if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
+      throw new AuthException(AuthErrorCode.CURRENT_PASSWORD_WRONG, 'The current password is wrong', { field: 'currentPassword' });
+    }
+    assertStrongPassword(newPassword, account.email);
+    const hash = await hashPassword(newPassword);
+    await this.users.manager.transaction(async (m) => {
+      await m.update(User, { id: account.id }, { passwordHash: hash });
+      await this.sessions.revokeAllOf(account.id, m);
+    });
+  }
+
+  /** Disables (ending every session at once) or re-enables an account. */
+  async setDisabled(actor: AuthUser, userId: string, disabled: boolean): Promise<AccountStatus> {
+    if (disabled && actor.id === userId) throw new AuthException(AuthErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account');
+    return this.users.manager.transaction(async (m) => {
+      const account = await m.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!account) throw new AuthException(AuthErrorCode.ACCOUNT_NOT_FOUND, 'No account with this id', { id: userId });
+      if (disabled && !account.disabledAt) {
+        await m.update(User, { id: userId }, { disabledAt: () => 'now()' });
+        await this.sessions.revokeAllOf(userId, m);
+      } else if (!disabled && account.disabledAt) {
+        await m.update(User, { id: userId }, { disabledAt: null });
+      }
+      const after = await m.findOneOrFail(User, { where: { id: userId } });
+      return { id: after.id, email: after.email, role: after.role, disabledAt: after.disabledAt ? after.disabledAt.toISOString() : null };
+    });
   }
 
   sessionCookieOptions() {

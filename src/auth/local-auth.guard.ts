@@ -16,7 +16,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
 @Injectable()
 export class WebLocalAuthGuard extends AuthGuard('local') {
   handleRequest<TUser>(err: unknown, user: TUser, _info: unknown, ctx: ExecutionContext): TUser {
-    if (!user) ctx.switchToHttp().getRequest().authError = err instanceof Error ? err.message : 'Wrong email or password';
+    if (!user) ctx.switchToHttp().getRequest().authError = err;
     return (user || undefined) as TUser;
   }
   async canActivate(ctx: ExecutionContext): Promise<boolean> {

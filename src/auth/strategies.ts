@@ -11,11 +11,11 @@ import { AuthService } from './auth.service';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
   constructor(private readonly auth: AuthService) {
-    super({ usernameField: 'email', passwordField: 'password' });
+    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
-  validate(email: string, password: string): Promise<AuthUser> {
-    return this.auth.validateCredentials(email, password);
+  validate(req: Request, email: unknown, password: unknown): Promise<AuthUser> {
+    return this.auth.validateCredentials(email, password, req.ip ?? req.socket?.remoteAddress ?? 'unknown');
   }
 }
 
@@ -35,7 +35,7 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  async validate(payload: { sub: string }): Promise<AuthUser | false> {
-    return (await this.auth.findActiveUser(payload.sub)) ?? false;
+  async validate(payload: { sub?: unknown; sid?: unknown }): Promise<AuthUser | false> {
+    return (await this.auth.resolveSession(payload)) ?? false;
   }
 }

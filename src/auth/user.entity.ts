@@ -16,6 +16,10 @@ export class User {
   @Column({ type: 'text' })
   role: Role;
 
+  /** Set when an admin disabled the account: no sign-in, every session ended. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

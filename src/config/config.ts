@@ -12,7 +12,14 @@ export interface AppConfig {
   embeddedPgPort: number;
   publicBaseUrl: string;
   jwtSecret: string;
+  /** Absolute life of a session (and of its token), seconds. */
   jwtTtlSeconds: number;
+  /** A session unused this long ends (each request renews it), seconds. */
+  sessionIdleSeconds: number;
+  /** Failed sign-ins allowed per account, and per client address, in one window of loginWindowSeconds. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowSeconds: number;
   cookieSecure: boolean;
   logLevel: string;
   promoCheckLimitPerMinute: number;
@@ -35,6 +42,12 @@ export interface AppConfig {
     /** Campaign sending rate limit, messages per second per instance. */
     ratePerSecond: number;
   };
+  /**
+   * Bearer token /metrics asks for. METRICS_TOKEN (32+ characters); unset in development it is
+   * generated into DATA_DIR (metricsTokenFile says where); unset in production /metrics is closed.
+   */
+  metricsToken?: string;
+  metricsTokenFile?: string;
   /** Secret for signing tracking and campaign-registration tokens. */
   trackingSecret: string;
   /** 32-byte key (hex or base64) encrypting payout bank details at rest. */
@@ -134,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl,
     jwtSecret: secretVar(env, 'JWT_SECRET', appEnv, dataDir),
     jwtTtlSeconds: intVar(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    sessionIdleSeconds: intVar(env, 'SESSION_IDLE_SECONDS', 12 * 3600, 60, 90 * 24 * 3600),
+    loginMaxFailuresPerAccount: intVar(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 100000),
+    loginMaxFailuresPerAddress: intVar(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100000),
+    loginWindowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
     promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),
@@ -150,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ratePerSecond: intVar(env, 'MAIL_RATE_PER_SECOND', 50, 1, 100000),
     },
     trackingSecret: secretVar(env, 'TRACKING_SECRET', appEnv, dataDir),
+    metricsToken: env.METRICS_TOKEN || appEnv !== 'production' ? secretVar(env, 'METRICS_TOKEN', appEnv, dataDir) : undefined,
+    metricsTokenFile: !env.METRICS_TOKEN && appEnv === 'development' ? join(dataDir, 'metrics-token') : undefined,
     payoutDetailsKey: keyVar(env, 'PAYOUT_DETAILS_KEY', appEnv, dataDir),
   };
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '../auth/access.decorators';
+import { MetricsTokenGuard } from '../health/metrics-token.guard';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -38,8 +39,9 @@ export function httpMetrics(req: Request, res: Response, next: NextFunction): vo
 export class MetricsController {
   @Get()
   @Public()
+  @UseGuards(MetricsTokenGuard)
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  @ApiOperation({ summary: 'Prometheus metrics (request counts and latencies, process figures)' })
+  @ApiOperation({ summary: 'Prometheus metrics (request counts and latencies, process figures); needs Authorization: Bearer <METRICS_TOKEN>' })
   async metrics(): Promise<string> {
     return metricsRegistry.metrics();
   }

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public, Roles } from '../auth/access.decorators';
+import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { Role } from '../auth/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { PromoCodeQuoteView, PromoCodeView } from './promo-code.dto';
@@ -24,7 +24,7 @@ export class PromoCodeController {
 
   @Get(':code')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @LimitPerAddress('promo-check')
   @ApiOperation({ summary: 'Check a code: the discount a supplier would get, or why it cannot be used. Rate limited per client address.' })
   @ApiParam({ name: 'code', description: 'The promo code (any case; dashes and spaces ignored)' })
   @ApiOkResponse({ type: PromoCodeQuoteView })

@@ -51,7 +51,7 @@ export class ReferrerService {
       return referrer.id;
     });
     const cabinet = await this.cabinetById(referrerId);
-    const token = this.auth.issueToken({ id: (await this.userOf(referrerId)).id, email: cabinet.email, role: Role.Referrer });
+    const token = await this.auth.issueToken({ id: (await this.userOf(referrerId)).id, email: cabinet.email, role: Role.Referrer });
     return { accessToken: token.accessToken, expiresIn: token.expiresIn, referrer: cabinet };
   }
 

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../auth/access.decorators';
+import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { AuthService } from '../auth/auth.service';
 import { Role } from '../auth/role';
 import { DomainException } from '../common/errors/domain.exception';
@@ -49,7 +49,7 @@ export class SupplierPagesController {
 
   @Post('suppliers/signup')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @LimitPerAddress('supplier-signup')
   async signUp(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     try {
       const dto = await parseForm(SignUpSupplierDto, body);

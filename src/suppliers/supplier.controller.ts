@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Public, Roles } from '../auth/access.decorators';
+import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { Role } from '../auth/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { SignUpSupplierDto, SupplierSignUpView, SupplierView } from './supplier.dto';
@@ -15,7 +15,7 @@ export class SupplierController {
   @Post()
   @Public()
   // Redemption attempts are rate limited per client address, like code checks (guessing codes).
-  @UseGuards(ThrottlerGuard)
+  @LimitPerAddress('supplier-signup')
   @ApiOperation({ summary: "Sign up as a supplier, optionally with a referrer's promo code (locks the discount and the referrer's terms); starts the Stripe subscription" })
   @ApiCreatedResponse({ type: SupplierSignUpView })
   @ApiNotFoundResponse({ description: 'PROMO_CODE_NOT_FOUND', type: ErrorBody })

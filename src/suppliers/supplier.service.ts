@@ -79,7 +79,7 @@ export class SupplierService {
     });
     await this.billing.trySubscribe(supplierId);
     const view = await this.view(supplierId);
-    const token = this.auth.issueToken({ id: (await this.userOf(supplierId)).id, email: view.email, role: Role.Supplier });
+    const token = await this.auth.issueToken({ id: (await this.userOf(supplierId)).id, email: view.email, role: Role.Supplier });
     return { accessToken: token.accessToken, expiresIn: token.expiresIn, supplier: view };
   }
 

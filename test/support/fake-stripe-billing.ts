@@ -1,6 +1,7 @@
 import request from 'supertest';
 import Stripe from 'stripe';
 import { FakeRequest, FakeStripe } from './fake-stripe';
+import { PASSWORD } from './fixtures';
 
 /**
  * The billing endpoints of the fake Stripe (customers, coupons, subscriptions, invoices, invoice
@@ -218,7 +219,7 @@ export async function signUpSupplier(url: string, overrides: Record<string, unkn
   const email = (overrides.email as string) ?? `owner-${Math.random().toString(36).slice(2, 10)}@wholesale-${Math.random().toString(36).slice(2, 8)}.example`;
   const res = await request(url)
     .post('/api/suppliers')
-    .send({ email, password: 'correct-horse-42', companyName: 'Wholesale Foods', companyTaxId: uniqueTaxId(), ...overrides })
+    .send({ email, password: PASSWORD, companyName: 'Wholesale Foods', companyTaxId: uniqueTaxId(), ...overrides })
     .expect(expectStatus);
   return { id: res.body.supplier?.id, token: res.body.accessToken, email, customerId: res.body.supplier?.billing?.customerId ?? null, body: res.body };
 }

@@ -4,7 +4,8 @@ import { Role } from '../../src/auth/role';
 import { StaffService } from '../../src/auth/staff.service';
 import { TestApp } from './test-app';
 
-export const PASSWORD = 'correct-horse-42';
+/** A password every test account uses: long and hard to guess (the app refuses weak ones). */
+export const PASSWORD = 'Quiet-Lantern-Orbit-57';
 
 export function uniqueEmail(prefix = 'user', domain = 'retail.example'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}@${domain}`;

@@ -3,6 +3,8 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { CommonErrorCode, CommonException } from './common.exception';
 import { DomainException } from './domain.exception';
+import { localizedErrorMessage } from './errors.messages';
+import { inputErrorFromDatabase } from './input-guards';
 
 interface Normalized {
   status: number;
@@ -43,6 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { correlationId?: string }>();
     const res = ctx.getResponse<Response>();
     let n: Normalized;
+    err = inputErrorFromDatabase(err) ?? err;
     if (err instanceof DomainException) {
       n = { status: err.httpStatus, code: err.code, message: err.message, details: err.details };
     } else if (err instanceof HttpException) {
@@ -57,6 +60,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       n = { status: 500, code: internal.code, message: internal.message };
     }
     if (res.headersSent) return;
+    n.message = localizedErrorMessage(req, n.code, n.message, n.details);
+    const retryAfter = (n.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (n.status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (n.status === 401 && wantsHtml(req)) {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;

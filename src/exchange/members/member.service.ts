@@ -48,7 +48,7 @@ export class MemberService {
       ]);
       return { memberId: row.id as string, user };
     });
-    const token = this.auth.issueToken({ id: user.id, email: user.email, role: Role.Partner });
+    const token = await this.auth.issueToken({ id: user.id, email: user.email, role: Role.Partner });
     return { accessToken: token.accessToken, expiresIn: token.expiresIn, member: await this.view(memberId) };
   }
 
