@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { toCsv } from '../finance-audit/csv';
+import { csvNumber, toCsv } from '../common/csv/csv';
 import { minorDigits } from '../money/money';
 import { BankDetails, normalizeBankDetails } from '../payout-details/bank-details';
 import { PayoutDetailsErrorCode, PayoutDetailsException } from '../payout-details/payout-details.exception';
@@ -9,12 +9,13 @@ import { BatchStatus } from './payout-batch.entity';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 import { PayoutsService } from './payouts.service';
 
-/** Decimal major units ("1500.00") for banks, exact. */
+/** Decimal major units ("1500.00", "-66.67") for banks, exact. */
 export function majorUnits(amount: bigint, currency: string): string {
   const digits = minorDigits(currency);
   if (digits === 0) return amount.toString();
   const scale = 10n ** BigInt(digits);
-  return `${amount / scale}.${(amount % scale).toString().padStart(digits, '0')}`;
+  const abs = amount < 0n ? -amount : amount;
+  return `${amount < 0n ? '-' : ''}${abs / scale}.${(abs % scale).toString().padStart(digits, '0')}`;
 }
 
 /** Bank-transfer items of an approved batch, decrypted for the payment file, and all items as CSV. */
@@ -95,7 +96,7 @@ ${tx}
       rows.map((r) => {
         const bank = this.details.openBank(r.referrer_id, r.bank_encrypted);
         const currency = r.currency.trim();
-        return [r.id, r.referrer_id, bank.accountHolder, bank.bankIdentifier, bank.accountNumber, majorUnits(r.amount, currency), currency, `Referral commission payout ${r.id}`];
+        return [r.id, r.referrer_id, bank.accountHolder, bank.bankIdentifier, bank.accountNumber, csvNumber(majorUnits(r.amount, currency)), currency, `Referral commission payout ${r.id}`];
       }),
     );
   }
@@ -105,7 +106,7 @@ ${tx}
     const items = await this.payouts.itemViews(`i.batch_id = $1`, [batchId]);
     return toCsv(
       ['item_id', 'referrer_id', 'email', 'method', 'amount_minor', 'currency', 'status', 'stripe_transfer_id', 'failure_reason', 'resolved_at'],
-      items.map((i) => [i.id, i.referrerId, i.email, i.method, i.amount, i.currency, i.status, i.stripeTransferId, i.failureReason, i.resolvedAt]),
+      items.map((i) => [i.id, i.referrerId, i.email, i.method, BigInt(i.amount), i.currency, i.status, i.stripeTransferId, i.failureReason, i.resolvedAt]),
     );
   }
 }

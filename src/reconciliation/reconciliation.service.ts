@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorators';
-import { toCsv } from '../finance-audit/csv';
+import { toCsv } from '../common/csv/csv';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { StripeClient } from '../stripe/stripe.client';
 import { ReconciliationDifferenceView, ReconciliationView } from './reconciliation.dto';
