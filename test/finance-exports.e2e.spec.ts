@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { validateXML } from 'xmllint-wasm';
 import { Role } from '../src/auth/role';
 import { StaffService } from '../src/auth/staff.service';
 import { FakeStripe } from './support/fake-stripe';
@@ -27,7 +30,7 @@ const EVIL_HOLDER = '-Anna Petrova';
 beforeAll(async () => {
   fake = await new FakeStripe().start();
   connect = new FakeStripeConnect(fake);
-  t = await startTestApp('csv_exports', { env: connectEnv(fake) });
+  t = await startTestApp('finance_exports', { env: connectEnv(fake) });
   const account = await t.app.get(StaffService).create(EVIL_STAFF, PASSWORD, Role.Finance);
   const login = await request(t.url).post('/api/auth/login').send({ email: EVIL_STAFF, password: PASSWORD }).expect(200);
   alice = { id: account.id, email: EVIL_STAFF, token: login.body.accessToken };
@@ -56,6 +59,16 @@ describe('CSV exports', () => {
     await request(t.url).post(`/api/payouts/batches/${batchId}/approve`).set(auth(bob.token)).expect(200);
     await request(t.url).post(`/api/payouts/batches/${batchId}/execute`).set(auth(alice.token)).expect(200);
 
+    // The ISO 20022 file of the same transfers is valid against the official schema.
+    const payer = `payerName=${encodeURIComponent('Handshake & Co "LLC"')}&payerBank=${RU_BIC}&payerAccount=${RU_ACCOUNT}`;
+    const xml = await request(t.url).get(`/api/payouts/batches/${batchId}/bank-export.xml?${payer}`).set(auth(alice.token)).expect(200);
+    const xsd = readFileSync(join(__dirname, '../../test/fixtures/iso20022/pain.001.001.03.xsd'), 'utf8');
+    const checked = await validateXML({ xml: [{ fileName: 'batch.xml', contents: xml.text }], schema: [{ fileName: 'pain.001.001.03.xsd', contents: xsd }] });
+    assert.deepEqual(checked.errors.map((e) => e.message), []);
+    assert.match(xml.text, /<NbOfTxs>1<\/NbOfTxs>/);
+    assert.match(xml.text, /<InstdAmt Ccy="RUB">1500\.00<\/InstdAmt>/);
+    assert.match(xml.text, /<Nm>Handshake &amp; Co "LLC"<\/Nm>/);
+
     // Bank file: the holder's name is text, the amount a number in major units.
     const bankCsv = await request(t.url).get(`/api/payouts/batches/${batchId}/bank-export.csv`).set(auth(alice.token)).expect(200);
     const bankRow = rows(bankCsv.text).find((r) => r[1] === bank.id)!;
@@ -72,6 +85,13 @@ describe('CSV exports', () => {
     const detail = await request(t.url).get(`/api/payouts/batches/${batchId}`).set(auth(alice.token)).expect(200);
     const bankItem = detail.body.items.find((i: any) => i.method === 'bank');
     await request(t.url).post(`/api/payouts/items/${bankItem.id}/mark-paid`).set(auth(alice.token)).expect(200);
+
+    // Nothing left to pay by bank: no payment file (a pain.001 needs a transfer), a clear refusal in the user's language.
+    const none = await request(t.url).get(`/api/payouts/batches/${batchId}/bank-export.xml?${payer}`).set(auth(alice.token)).set('accept-language', 'ru').expect(422);
+    assert.equal(none.body.error.code, 'NO_BANK_TRANSFERS_TO_EXPORT');
+    assert.match(none.body.error.message, /не осталось банковских переводов/);
+    const noneEn = await request(t.url).get(`/api/payouts/batches/${batchId}/bank-export.xml?${payer}`).set(auth(alice.token)).expect(422);
+    assert.match(noneEn.body.error.message, /no bank transfer left to pay/);
 
     const payouts = await request(t.url).get(`/api/reconciliation/payouts.csv?${period()}`).set(auth(alice.token)).expect(200);
     const payoutRow = rows(payouts.text).find((r) => r[2] === bank.id)!;
