@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { AudienceImportService } from '../src/audiences/audience-import.service';
+import { CSV_LIMITS } from '../src/audiences/csv-header';
 import { Role } from '../src/auth/role';
 import { staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
@@ -148,5 +150,87 @@ describe('audience CSV import', () => {
     const res = await request(t.url).post(`/api/audiences/${id}/imports`).set(auth()).send({ email: 'a@b.example' }).expect(415);
     assert.equal(res.body.error.code, 'AUDIENCE_UNSUPPORTED_MEDIA_TYPE');
     await upload('00000000-0000-4000-8000-000000000000', 'email\na@b.example\n').expect(404);
+  });
+
+  describe('CSV bombs', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const MiB = 1024 * 1024;
+
+    /** Streams `total` bytes made of `fill` (after an optional head) without holding them; samples the live heap. */
+    function bomb(head: string, fill: string, total: number, heap: { base: number; peak: number }): Readable {
+      const chunk = fill.repeat(Math.ceil((64 * 1024) / fill.length));
+      return Readable.from(
+        (function* () {
+          yield head;
+          for (let sent = 0, n = 0; sent < total; sent += chunk.length, n++) {
+            if (n % 64 === 0) {
+              gc();
+              heap.peak = Math.max(heap.peak, process.memoryUsage().heapUsed - heap.base);
+            }
+            yield chunk;
+          }
+        })(),
+        { objectMode: false },
+      );
+    }
+    const heapWatch = () => {
+      gc();
+      return { base: process.memoryUsage().heapUsed, peak: 0 };
+    };
+
+    it('refuses a 48 MiB header of commas with CSV_TOO_MANY_COLUMNS (ru and en), its import failed with the reason, memory bounded', async () => {
+      const id = await audience('bomb-commas');
+      const heap = heapWatch();
+      const url = new URL(`/api/audiences/${id}/imports`, t.url);
+      const { status, body } = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { ...auth(), 'content-type': 'text/csv', 'accept-language': 'ru' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        bomb('email', ',', 48 * MiB, heap).pipe(req);
+      });
+      assert.equal(status, 422);
+      assert.equal(body.error.code, 'CSV_TOO_MANY_COLUMNS');
+      assert.equal(body.error.details.line, 1);
+      assert.match(body.error.message, /больше 1000 столбцов/);
+      const mb = heap.peak / MiB;
+      process.stdout.write(`# comma bomb: live heap growth at most ${mb.toFixed(1)} MB\n`);
+      // The old parser built a 48-million-field record (1.6 GB); a capped record is a few hundred KB.
+      assert.ok(mb < 64, `live heap grew ${mb} MB`);
+      const report = await request(t.url).get(`/api/audiences/${id}/imports/${body.error.details.importId}`).set(auth()).expect(200);
+      assert.equal(report.body.status, 'failed');
+      assert.equal(report.body.error.code, 'CSV_TOO_MANY_COLUMNS');
+      assert.match(report.body.error.message, /столбцов/);
+      assert.equal(await contacts(id), 0);
+
+      const en = await upload(id, `email${','.repeat(5000)}\n`).expect(422);
+      assert.equal(en.body.error.code, 'CSV_TOO_MANY_COLUMNS');
+      assert.match(en.body.error.message, /^Line 1 has more than 1000 columns/);
+    });
+
+    it('refuses a data row wider than the cap, and one huge field (CSV_RECORD_TOO_LARGE), with nothing imported', async () => {
+      const id = await audience('bomb-rows');
+      const service = t.app.get(AudienceImportService);
+      const wide = bomb('email,name\na@bomb.example,A\nb@bomb.example', ',', 8 * MiB, heapWatch());
+      await assert.rejects(service.importCsv(id, wide), (err: any) => err.code === 'CSV_TOO_MANY_COLUMNS' && err.details.line === 3);
+      const heap = heapWatch();
+      const long = bomb('email,name\na@bomb.example,', 'x', 48 * MiB, heap);
+      await assert.rejects(service.importCsv(id, long), (err: any) => err.code === 'CSV_RECORD_TOO_LARGE' && err.details.line === 2 && /longer than 1024 KB/.test(err.message));
+      assert.ok(heap.peak / MiB < 64, `live heap grew ${heap.peak / MiB} MB`);
+      // An unclosed quote is one endless field: refused at the cap too.
+      const quoted = bomb('email,name\na@bomb.example,"', 'y,\n', 8 * MiB, heapWatch());
+      await assert.rejects(service.importCsv(id, quoted), (err: any) => err.code === 'CSV_RECORD_TOO_LARGE');
+      assert.equal(await contacts(id), 0);
+    });
+
+    it('still imports a file exactly as wide as the cap', async () => {
+      const id = await audience('wide-ok');
+      const extra = Array.from({ length: CSV_LIMITS.maxColumns - 1 }, (_, i) => `c${i}`);
+      const r = (await upload(id, `email,${extra.join(',')}\nw@wide.example,${extra.map(() => 'v').join(',')}\n`).expect(201)).body;
+      assert.equal(r.imported, 1);
+    });
   });
 });

@@ -5,9 +5,11 @@ import { CsvError, parse } from 'csv-parse';
 import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
 import { normalizeEmail, SuppressionService } from '../suppression/suppression.service';
+import { Locale, translate } from '../web/messages';
 import { ImportReportView, RejectedRowView } from './audience.dto';
 import { AudienceErrorCode, AudienceException } from './audience.exception';
-import { HeaderMap, likelyDelimiter, mapHeader } from './csv-header';
+import './audiences.messages';
+import { CSV_LIMITS, HeaderMap, likelyDelimiter, mapHeader } from './csv-header';
 
 export interface ImportOptions {
   filename?: string;
@@ -16,6 +18,8 @@ export interface ImportOptions {
   /** Size the client declared (Content-Length, file size): refused before reading when over the limit. */
   declaredBytes?: number;
   onProgress?: (bytesRead: number) => void;
+  /** Language of the person importing, for the messages of a refused file. */
+  locale?: Locale;
 }
 
 interface Row {
@@ -41,6 +45,8 @@ class TooLarge extends Error {}
 export class AudienceImportService {
   /** Largest accepted file; AUDIENCE_IMPORT_MAX_MB, 50 MB by default. */
   maxBytes = Number(process.env.AUDIENCE_IMPORT_MAX_MB || DEFAULT_MAX_MB) * 1024 * 1024;
+  /** Per-record caps (columns, bytes), checked by the parser; see CSV_LIMITS. */
+  limits = { ...CSV_LIMITS };
 
   constructor(
     private readonly db: DataSource,
@@ -66,7 +72,10 @@ export class AudienceImportService {
       return report;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      const failure = this.asDomain(err);
+      const refused = this.asDomain(err, opts.locale ?? 'en');
+      // The failed import keeps its report (status failed, the error): its id lets the client look it up.
+      const failure =
+        refused instanceof AudienceException ? new AudienceException(refused.code, refused.message, { ...(refused.details as object | undefined), importId }) : refused;
       source.unpipe?.();
       source.resume();
       await this.saveReport(this.db.createQueryRunner(), { ...report, status: 'failed', imported: 0, updated: 0 }, opts, failure).catch(() => undefined);
@@ -87,7 +96,30 @@ export class AudienceImportService {
       },
     });
     source.on('error', (err) => counter.destroy(err));
-    const parser = source.pipe(counter).pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: true }));
+    const { maxColumns, maxRecordBytes } = this.limits;
+    const locale = opts.locale ?? 'en';
+    const parser = source.pipe(counter).pipe(
+      parse({
+        delimiter,
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        info: true,
+        trim: true,
+        // Field content of one record; delimiters are not content, hence the column cap below.
+        max_record_size: maxRecordBytes,
+        // Called for each field as it is parsed: a record wider than the cap stops the parser there.
+        cast: (value: string, ctx: { index: number; lines: number }) => {
+          if (ctx.index >= maxColumns) {
+            throw new AudienceException(AudienceErrorCode.CSV_TOO_MANY_COLUMNS, translate(locale, 'audiences.error.CSV_TOO_MANY_COLUMNS', { line: ctx.lines, max: maxColumns }), {
+              line: ctx.lines,
+              maxColumns,
+            });
+          }
+          return value;
+        },
+      }),
+    );
     counter.on('error', (err) => parser.destroy(err));
     let header: HeaderMap | undefined;
     let width = 0;
@@ -210,11 +242,19 @@ export class AudienceImportService {
     }
   }
 
-  private asDomain(err: unknown): DomainException {
+  private asDomain(err: unknown, locale: Locale): DomainException {
     if (err instanceof DomainException) return err;
     if (err instanceof TooLarge) return this.tooLarge();
     if (err instanceof CsvError || (err as { code?: string }).code?.startsWith?.('CSV_') || (err as { code?: string }).code === 'INVALID_OPENING_QUOTE') {
       const e = err as CsvError & { lines?: number };
+      if (e.code === 'CSV_MAX_RECORD_SIZE') {
+        const maxRecordBytes = this.limits.maxRecordBytes;
+        return new AudienceException(
+          AudienceErrorCode.CSV_RECORD_TOO_LARGE,
+          translate(locale, 'audiences.error.CSV_RECORD_TOO_LARGE', { line: e.lines ?? '?', maxKb: Math.round(maxRecordBytes / 1024) }),
+          { line: e.lines, maxRecordBytes },
+        );
+      }
       const quoting = /QUOTE/.test(e.code);
       return new AudienceException(
         quoting ? AudienceErrorCode.CSV_BROKEN_QUOTING : AudienceErrorCode.CSV_MALFORMED,

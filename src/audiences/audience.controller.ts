@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { AudienceImportService } from './audience-import.service';
 import { AudienceView, CreateAudienceDto, ImportReportView } from './audience.dto';
+import { pickLocale } from '../web/messages';
 import { AudienceErrorCode, AudienceException } from './audience.exception';
 import { AudienceService } from './audience.service';
 
@@ -64,7 +65,8 @@ export class AudienceController {
       throw new AudienceException(AudienceErrorCode.CSV_MALFORMED, 'delimiter must be one of , ; | tab', { field: 'delimiter' });
     }
     const declared = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
-    return this.imports.importCsv(id, req, { filename, userId: user.id, delimiter: delimiter === 'tab' ? '\t' : delimiter, declaredBytes: declared });
+    const locale = pickLocale(req.query.lang, (req.cookies as Record<string, unknown> | undefined)?.lang, req.headers['accept-language']);
+    return this.imports.importCsv(id, req, { filename, userId: user.id, delimiter: delimiter === 'tab' ? '\t' : delimiter, declaredBytes: declared, locale });
   }
 
   @Get(':id/imports/:importId')

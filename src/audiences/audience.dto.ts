@@ -29,6 +29,13 @@ export class RejectedRowView {
   reason: string;
 }
 
+export class ImportFailureView {
+  @ApiProperty({ description: 'Error code, e.g. CSV_TOO_MANY_COLUMNS' })
+  code: string;
+  @ApiProperty({ description: 'Message in the language of the person who imported' })
+  message: string;
+}
+
 export class ImportReportView {
   @ApiProperty({ description: 'Import id' })
   importId: string;
@@ -50,4 +57,6 @@ export class ImportReportView {
   rejections: RejectedRowView[];
   @ApiProperty({ description: 'Bytes read' })
   bytes: number;
+  @ApiPropertyOptional({ description: 'Why a failed import was refused: the error code and message it answered with', type: ImportFailureView })
+  error?: ImportFailureView;
 }

@@ -11,6 +11,8 @@ export enum AudienceErrorCode {
   CSV_NO_EMAIL_COLUMN = 'CSV_NO_EMAIL_COLUMN',
   CSV_BROKEN_QUOTING = 'CSV_BROKEN_QUOTING',
   CSV_MALFORMED = 'CSV_MALFORMED',
+  CSV_TOO_MANY_COLUMNS = 'CSV_TOO_MANY_COLUMNS',
+  CSV_RECORD_TOO_LARGE = 'CSV_RECORD_TOO_LARGE',
 }
 
 export class AudienceException extends DomainException<AudienceErrorCode> {
@@ -30,6 +32,8 @@ export class AudienceException extends DomainException<AudienceErrorCode> {
       case AudienceErrorCode.CSV_NO_EMAIL_COLUMN:
       case AudienceErrorCode.CSV_BROKEN_QUOTING:
       case AudienceErrorCode.CSV_MALFORMED:
+      case AudienceErrorCode.CSV_TOO_MANY_COLUMNS:
+      case AudienceErrorCode.CSV_RECORD_TOO_LARGE:
         return 422;
       default:
         return unreachable(this.code);

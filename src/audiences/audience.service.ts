@@ -51,6 +51,7 @@ export class AudienceService {
       suppressed: r.suppressed,
       rejections: r.rejections,
       bytes: Number(r.bytes),
+      ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
     };
   }
 

@@ -14,6 +14,8 @@ registerMessages({
     'audiences.delimiter': 'Delimiter',
     'audiences.upload': 'Import',
     'audiences.campaigns': 'Campaigns',
+    'audiences.error.CSV_TOO_MANY_COLUMNS': 'Line {line} has more than {max} columns; nothing was imported. Check the delimiter, or remove the extra columns.',
+    'audiences.error.CSV_RECORD_TOO_LARGE': 'Line {line} is longer than {maxKb} KB; nothing was imported. Check the quoting: an unclosed quote runs on to the end of the file.',
   },
   ru: {
     'audiences.title': 'Аудитории',
@@ -28,5 +30,7 @@ registerMessages({
     'audiences.delimiter': 'Разделитель',
     'audiences.upload': 'Импортировать',
     'audiences.campaigns': 'Рассылки',
+    'audiences.error.CSV_TOO_MANY_COLUMNS': 'В строке {line} больше {max} столбцов; ничего не импортировано. Проверьте разделитель или уберите лишние столбцы.',
+    'audiences.error.CSV_RECORD_TOO_LARGE': 'Строка {line} длиннее {maxKb} КБ; ничего не импортировано. Проверьте кавычки: незакрытая кавычка тянется до конца файла.',
   },
 });

@@ -37,3 +37,15 @@ export function likelyDelimiter(header: string[], used: string): string | undefi
   }
   return undefined;
 }
+
+/**
+ * Caps that keep one record's memory small whatever the file holds (a "CSV bomb": a 48 MiB header
+ * of commas once took 75 s and 1.6 GB). Both are checked inside the parser, field by field, so a
+ * record is refused as soon as it crosses a cap, before it is built.
+ */
+export const CSV_LIMITS = {
+  /** Columns in any record, the header included. */
+  maxColumns: 1000,
+  /** Characters of field content in one record (csv-parse `max_record_size`). */
+  maxRecordBytes: 1024 * 1024,
+};

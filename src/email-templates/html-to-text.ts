@@ -1,29 +1,28 @@
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", '#x3D': '=', '#x60': '`', nbsp: ' ' };
+import { decodeHTML } from 'entities';
+import { compile } from 'html-to-text';
 
+/** Every HTML character reference (named, decimal, hexadecimal), as a browser decodes it. */
 export function decodeEntities(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|#39|#x27|#x3D|#x60|nbsp);/g, (_, e: string) => ENTITIES[e]);
+  return decodeHTML(s);
 }
 
 /**
- * The plain-text part of a message, from its HTML: links become "label (url)", block elements
- * become line breaks. Small and fast on purpose: it runs once per recipient.
+ * The plain-text part of a message, from its HTML, by html-to-text (a real HTML parser: any
+ * quoting of attributes, every entity, lists and tables). Links become "label (url)", headings
+ * keep their case, images are dropped, lines are not wrapped (a long link stays whole). Compiled
+ * once: it runs once per recipient.
  */
+const convert = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'skip' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+  ],
+});
+
 export function htmlToText(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<(style|script|title)[^>]*>[\s\S]*?<\/\1>/gi, '')
-      .replace(/<img[^>]*>/gi, '')
-      .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => {
-        const text = label.replace(/<[^>]+>/g, '').trim();
-        return text && text !== href ? `${text} (${href})` : href;
-      })
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/(p|div|h[1-6]|li|tr|table)>/gi, '\n\n')
-      .replace(/<li[^>]*>/gi, '- ')
-      .replace(/<[^>]+>/g, ''),
-  )
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return convert(html).replace(/^\n+/, '').trimEnd();
 }

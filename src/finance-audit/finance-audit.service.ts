@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorators';
-import { toCsv } from './csv';
+import { toCsv } from '../common/csv/csv';
 import { FinanceAuditEntry } from './finance-audit.entity';
 import { FinanceAuditQuery, FinanceAuditView } from './finance-audit.dto';
 

@@ -1,3 +1,4 @@
+import { CsvCell, toCsv } from '../common/csv/csv';
 import { CounterTotals } from './funnel-counters';
 import { FunnelFiguresView, FunnelRateView } from './funnel.dto';
 
@@ -41,16 +42,11 @@ export function ratesFrom(f: FunnelFiguresView): FunnelRateView[] {
   }));
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function funnelCsv(f: FunnelFiguresView, rates: FunnelRateView[]): string {
-  const lines = [['section', 'name', 'value', 'numerator', 'denominator']];
-  for (const [name, value] of Object.entries(f)) lines.push(['figure', name, String(value), '', '']);
-  for (const r of rates) lines.push(['rate_bp', r.name, r.bp === null ? '' : String(r.bp), `${r.numerator}=${r.numeratorValue}`, `${r.denominator}=${r.denominatorValue}`]);
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const rows: CsvCell[][] = [];
+  for (const [name, value] of Object.entries(f)) rows.push(['figure', name, value as number, '', '']);
+  for (const r of rates) rows.push(['rate_bp', r.name, r.bp, `${r.numerator}=${r.numeratorValue}`, `${r.denominator}=${r.denominatorValue}`]);
+  return toCsv(['section', 'name', 'value', 'numerator', 'denominator'], rows);
 }
 
 function esc(s: string): string {

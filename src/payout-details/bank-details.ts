@@ -1,7 +1,11 @@
+import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+
 /**
  * Shape checks for bank details entered by a referrer. Two shapes are accepted:
- *  - Russian: a 9-digit BIC (starts 04) and a 20-digit account whose control key matches the BIC;
- *  - international: a SWIFT/BIC (8 or 11 characters) and an IBAN whose mod-97 check passes.
+ *  - Russian: a 9-digit BIC (starts 04) and a 20-digit account whose control key matches the BIC
+ *    (the Central Bank's rule, checked here: no library knows it);
+ *  - international: a SWIFT/BIC and an IBAN, both checked by ibantools (the IBAN's country, its
+ *    length and BBAN format for that country, mod-97; the BIC's shape and country code).
  * Only shape: whether the account exists is for the bank to say.
  */
 export interface BankDetails {
@@ -14,8 +18,6 @@ export type BankDetailsProblem = { field: keyof BankDetails; problem: string };
 
 const HOLDER = /^[\p{L}\p{N} .,'"&()«»\-]{2,140}$/u;
 const RU_BIC = /^04\d{7}$/;
-const SWIFT = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
-const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 
 /** Trims and upper-cases, drops spaces inside numbers; returns the problems, or none. */
 export function normalizeBankDetails(input: BankDetails): { details: BankDetails; problems: BankDetailsProblem[] } {
@@ -33,8 +35,8 @@ export function normalizeBankDetails(input: BankDetails): { details: BankDetails
     else if (!russianAccountKeyValid(details.bankIdentifier, details.accountNumber)) {
       problems.push({ field: 'accountNumber', problem: 'the account number does not match the BIC (control key check failed)' });
     }
-  } else if (SWIFT.test(details.bankIdentifier)) {
-    if (!IBAN.test(details.accountNumber) || !ibanValid(details.accountNumber)) {
+  } else if (isValidBIC(details.bankIdentifier)) {
+    if (!ibanValid(details.accountNumber)) {
       problems.push({ field: 'accountNumber', problem: 'with a SWIFT code the account must be a valid IBAN' });
     }
   } else {
@@ -52,15 +54,10 @@ export function russianAccountKeyValid(bic: string, account: string): boolean {
   return sum % 10 === 0;
 }
 
-/** ISO 13616: move the first four characters to the end, letters → numbers, mod 97 = 1. */
+/** An IBAN in electronic format (no spaces, capitals) that ibantools accepts for its country. */
 export function ibanValid(iban: string): boolean {
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const ch of rearranged) {
-    const chunk = /[A-Z]/.test(ch) ? String(ch.charCodeAt(0) - 55) : ch;
-    for (const d of chunk) remainder = (remainder * 10 + Number(d)) % 97;
-  }
-  return remainder === 1;
+  const electronic = electronicFormatIBAN(iban);
+  return electronic !== null && electronic === iban && isValidIBAN(electronic);
 }
 
 /** The account number as shown back: only its last four characters. */

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { ErrorBody } from '../common/errors/error-body';
+import { pickLocale } from '../web/messages';
 import { BankExportService } from './bank-export.service';
 import { PayoutExecutor } from './payout-executor.service';
 import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExecutionView, PayoutItemView, MarkPayoutFailedDto, PayerAccountQuery, PayoutPreviewQuery, PayoutPreviewView } from './payouts.dto';
@@ -103,8 +104,9 @@ export class PayoutsController {
   @Roles(Role.Finance)
   @ApiProduces('application/xml')
   @ApiOperation({ summary: 'Bank-transfer items still to pay as an ISO 20022 pain.001.001.03 file for the bank portal; the payer account is given in the query' })
-  async bankXml(@Param('id', new ParseUUIDPipe()) id: string, @Query() payer: PayerAccountQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const body = await this.exports.painXml(id, { accountHolder: payer.payerName, bankIdentifier: payer.payerBank, accountNumber: payer.payerAccount });
+  async bankXml(@Param('id', new ParseUUIDPipe()) id: string, @Query() payer: PayerAccountQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const locale = pickLocale(req.query.lang, (req.cookies as Record<string, unknown> | undefined)?.lang, req.headers['accept-language']);
+    const body = await this.exports.painXml(id, { accountHolder: payer.payerName, bankIdentifier: payer.payerBank, accountNumber: payer.payerAccount }, locale);
     // Headers only once the file exists: an error must still answer as JSON.
     res.set({ 'content-type': 'application/xml; charset=utf-8', 'content-disposition': 'attachment; filename="bank-transfers.pain.001.xml"' });
     return body;

@@ -17,6 +17,7 @@ export enum PayoutErrorCode {
   ITEM_NOT_BANK_TRANSFER = 'ITEM_NOT_BANK_TRANSFER',
   ITEM_ALREADY_RESOLVED = 'ITEM_ALREADY_RESOLVED',
   FAILURE_REASON_REQUIRED = 'FAILURE_REASON_REQUIRED',
+  NO_BANK_TRANSFERS_TO_EXPORT = 'NO_BANK_TRANSFERS_TO_EXPORT',
 }
 
 export class PayoutException extends DomainException<PayoutErrorCode> {
@@ -33,6 +34,7 @@ export class PayoutException extends DomainException<PayoutErrorCode> {
       case PayoutErrorCode.AMOUNT_BELOW_MINIMUM:
       case PayoutErrorCode.ITEM_NOT_BANK_TRANSFER:
       case PayoutErrorCode.FAILURE_REASON_REQUIRED:
+      case PayoutErrorCode.NO_BANK_TRANSFERS_TO_EXPORT:
         return 422;
       case PayoutErrorCode.BATCH_CANCELLED:
       case PayoutErrorCode.BATCH_NOT_APPROVED:

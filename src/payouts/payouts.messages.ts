@@ -53,6 +53,7 @@ registerMessages({
     'payouts.done.cancel': 'Batch cancelled; the money is back in available balances.',
     'payouts.done.marked_paid': 'Item marked paid.',
     'payouts.done.marked_failed': 'Item marked failed; the money is back in the referrer\'s available balance.',
+    'payouts.error.NO_BANK_TRANSFERS_TO_EXPORT': 'This batch has no bank transfer left to pay, so there is no payment file to export (a pain.001 file needs at least one transfer).',
   },
   ru: {
     'payouts.title': 'Выплаты',
@@ -106,5 +107,6 @@ registerMessages({
     'payouts.done.cancel': 'Пакет отменён, деньги вернулись в доступный баланс.',
     'payouts.done.marked_paid': 'Строка отмечена оплаченной.',
     'payouts.done.marked_failed': 'Строка отмечена неуспешной, деньги вернулись в доступный баланс партнёра.',
+    'payouts.error.NO_BANK_TRANSFERS_TO_EXPORT': 'В этом пакете не осталось банковских переводов к оплате, поэтому платёжного файла нет (в файле pain.001 должен быть хотя бы один перевод).',
   },
 });

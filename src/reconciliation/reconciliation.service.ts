@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorators';
-import { toCsv } from '../finance-audit/csv';
+import { toCsv } from '../common/csv/csv';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { CommissionCheck } from './commission-check';
 import { ReconciliationView } from './reconciliation.dto';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { toCsv } from '../../common/csv/csv';
 import { AudienceImportService } from '../../audiences/audience-import.service';
 import { AudienceService } from '../../audiences/audience.service';
 import { ExchangeErrorCode, ExchangeException } from '../exchange.exception';
@@ -15,8 +16,6 @@ export interface NurtureResult {
   /** Contacts the campaign tools refused (suppressed or rejected). */
   refused: number;
 }
-
-const cell = (v: string | null) => (v === null ? '' : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
  * Hands nurture leads to the campaign tools so they are kept warm: each lead's contact is added to
@@ -45,7 +44,8 @@ export class NurtureService {
     }
     const audience = await this.audiences.ensure(audienceName);
     if (leads.length === 0) return { audienceId: audience.id, audienceName: audience.name, handed: 0, refused: 0 };
-    const csv = ['email,name,company,exchange_lead_id', ...leads.map((l) => [l.contact_email, l.contact_name, l.company_name, l.id].map(cell).join(','))].join('\n') + '\n';
+    // Fed to our own importer, not opened in a spreadsheet: the text goes through unchanged.
+    const csv = toCsv(['email', 'name', 'company', 'exchange_lead_id'], leads.map((l) => [l.contact_email, l.contact_name, l.company_name, l.id]), { escapeFormulas: false });
     const report = await this.imports.importCsv(audience.id, Readable.from([csv]), { filename: 'exchange-nurture.csv', userId });
     await this.db.query(`UPDATE exchange_leads SET nurture_audience_id = $2 WHERE id = ANY($1)`, [leads.map((l) => l.id), audience.id]);
     return { audienceId: audience.id, audienceName: audience.name, handed: report.imported + report.updated, refused: report.rejected + report.suppressed };
