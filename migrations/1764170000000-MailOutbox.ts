@@ -24,7 +24,6 @@ export class MailOutbox1764170000000 implements MigrationInterface {
         related jsonb NOT NULL DEFAULT '{}',
         message_id text NOT NULL
       )`);
-    await q.query(`CREATE INDEX mail_outbox_newest ON mail_outbox (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX mail_outbox_campaign ON mail_outbox ((related->>'campaignId')) WHERE related ? 'campaignId'`);
     await q.query(`ALTER TABLE program_settings ADD COLUMN name text NOT NULL DEFAULT 'Handshake' CHECK (length(name) BETWEEN 1 AND 80 AND name = btrim(name))`);
   }

@@ -47,14 +47,14 @@ export class OutboxRepository {
     return rows[0].id;
   }
 
-  /** Newest first; `q` matches the recipient or the subject (case-insensitive substring). */
+  /** Newest first (by id: the order they were kept); `q` matches the recipient or the subject (case-insensitive substring). */
   async list(q: string | undefined, limit: number, offset: number): Promise<{ total: number; items: OutboxSummary[] }> {
     const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const where = `WHERE ($1::text IS NULL OR to_address ILIKE $1 OR subject ILIKE $1)`;
     const [count] = await this.db.query(`SELECT count(*)::int AS n FROM mail_outbox ${where}`, [pattern]);
     const rows = await this.db.query(
       `SELECT id::text AS id, created_at, kind, to_address, from_address, subject, related, message_id
-         FROM mail_outbox ${where} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+         FROM mail_outbox ${where} ORDER BY mail_outbox.id DESC LIMIT $2 OFFSET $3`,
       [pattern, limit, offset],
     );
     return { total: Number(count.n), items: rows.map(summary) };
