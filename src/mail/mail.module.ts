@@ -4,12 +4,14 @@ import { OutboxController } from './outbox.controller';
 import { OutboxPagesController } from './outbox-pages.controller';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
+import { NotificationsPagesController } from './notifications-pages.controller';
+import { NotificationService } from './notifications.service';
 
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Global()
 @Module({
-  controllers: [OutboxController, OutboxPagesController],
-  providers: [MailerService, OutboxRepository, OutboxService],
-  exports: [MailerService, OutboxRepository],
+  controllers: [OutboxController, OutboxPagesController, NotificationsPagesController],
+  providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
+  exports: [MailerService, OutboxRepository, NotificationService],
 })
 export class MailModule {}
