@@ -19,9 +19,12 @@ export class Notifications1764170000001 implements MigrationInterface {
         attempts int NOT NULL DEFAULT 0,
         delivery text CHECK (delivery IN ('smtp','outbox')),
         sent_at timestamptz,
-        last_error text
+        last_error text,
+        dedupe_key text UNIQUE
       )`);
     await q.query(`CREATE INDEX notifications_pending ON notifications (id) WHERE status = 'pending'`);
+    // "Commission became available" is found by scanning recent releases (the release job stays as it is).
+    await q.query(`CREATE INDEX commissions_released_at ON commissions (released_at) WHERE released_at IS NOT NULL`);
     await q.query(`
       CREATE TABLE notification_preferences (
         user_id uuid NOT NULL REFERENCES users(id),
@@ -33,6 +36,7 @@ export class Notifications1764170000001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX commissions_released_at`);
     await q.query(`DROP TABLE notification_preferences`);
     await q.query(`DROP TABLE notifications`);
   }

@@ -3,16 +3,20 @@ import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { NotificationService } from '../src/mail/notifications.service';
 import { FakeStripe } from './support/fake-stripe';
-import { billingEnv, signUpSupplier } from './support/fake-stripe-billing';
+import { CommissionService } from '../src/commissions/commission.service';
+import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
+import { billingEnv, deliver, FakeStripeBilling, signUpSupplier, stripeEvent } from './support/fake-stripe-billing';
 import { registerReferrer, staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
 let fake: FakeStripe;
 let admin: string;
+let billing: FakeStripeBilling;
 
 beforeAll(async () => {
   fake = await new FakeStripe().start();
+  billing = new FakeStripeBilling(fake);
   t = await startTestApp('notifications', { env: billingEnv(fake, { JOBS_ENABLED: 'false' }) });
   admin = await staffToken(t, Role.Admin);
 });
@@ -65,5 +69,29 @@ describe('referrer notification: a supplier signed up with your code', () => {
     assert.equal((await kept(r.email)).length, 1, 'no second email');
     const rows = await t.db.query(`SELECT n.status FROM notifications n JOIN referrers r ON r.user_id = n.user_id WHERE r.id = $1 ORDER BY n.id`, [r.id]);
     assert.deepEqual(rows.map((x: any) => x.status), ['sent', 'skipped']);
+  });
+});
+
+describe('referrer notification: commission became available', () => {
+  it('mails once per released commission, with the amount and the supplier, after the hold ends', async () => {
+    const r = await registerReferrer(t, { fullName: 'Vera Wait' });
+    await request(t.url).put('/api/referrers/me/split').set('authorization', `Bearer ${r.token}`).send({ discountBp: 1000 }).expect(200);
+    const s = await signUpSupplier(t.url, { promoCode: r.code, companyName: 'Paying Foods' });
+    const paid = billing.paidInvoice(s.customerId!, { total: 12_005, tax: 2_000, paidAt: Math.floor(Date.now() / 1000) - 3600 });
+    await deliver(t.url, stripeEvent('invoice.paid', paid.invoice)).expect(200);
+    await t.app.get(StripeInboxService).whenIdle();
+    const notifier = t.app.get(NotificationService);
+    await notifier.deliverDue();
+    const available = async () => (await kept(r.email)).filter((m: any) => m.related.notificationKind === 'referrer.commission_available');
+    assert.equal((await available()).length, 0, 'still on hold: nothing');
+    assert.equal(await t.app.get(CommissionService).releaseDue(new Date(Date.now() + 31 * 86400_000)), 1);
+    await notifier.deliverDue();
+    await notifier.deliverDue();
+    const mails = await available();
+    assert.equal(mails.length, 1, 'exactly one email');
+    assert.match(mails[0].subject, /^Commission available: .*10\.01/);
+    assert.match(mails[0].html, /on the payment of Paying Foods is now available for payout/);
+    assert.match(mails[0].text_body, /Open my earnings \(http:\/\/localhost:\d+\/cabinet\/earnings\)/);
+    assert.match(mails[0].text_body, /Stop emails of this kind: http/);
   });
 });

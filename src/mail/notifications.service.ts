@@ -5,11 +5,12 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService } from '../email-templates/email-template.service';
 import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
+import { formatMoney } from '../money/money';
 import { Locale } from '../web/messages';
 import { classifySmtpError, MailerService, MailSendError } from './mailer.service';
 
 /** Kinds of notification a person may turn off (each has a template and catalog strings). */
-export const NOTIFICATION_KINDS = ['referrer.supplier_signed_up'] as const;
+export const NOTIFICATION_KINDS = ['referrer.supplier_signed_up', 'referrer.commission_available'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const MAX_ATTEMPTS = 5;
@@ -89,8 +90,27 @@ export class NotificationService implements OnModuleInit {
     return `${this.config.publicBaseUrl}/notifications/unsubscribe/${signKindUnsubscribe(this.config.trackingSecret, userId, kind)}`;
   }
 
+  /**
+   * Queues "commission became available" for commissions released in the last two days that have
+   * none yet (one per commission, deduplicated by key), so the release job itself is untouched.
+   */
+  async queueReleasedCommissions(): Promise<number> {
+    const rows = await this.db.query(
+      `INSERT INTO notifications (user_id, kind, payload, dedupe_key)
+       SELECT r.user_id, 'referrer.commission_available',
+              jsonb_build_object('referrerId', r.id, 'commissionId', c.id, 'supplierId', c.supplier_id, 'amount', c.posted_available::text, 'currency', btrim(c.currency)),
+              'commission-available:' || c.id
+         FROM commissions c JOIN referrers r ON r.id = c.referrer_id
+        WHERE c.released_at > now() - interval '2 days' AND c.posted_available > 0 AND c.currency IS NOT NULL
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+    );
+    return rows.length;
+  }
+
   /** Sends what is queued; returns how many rows were handled. Safe to run on several instances at once. */
   async deliverDue(limit = 50): Promise<number> {
+    await this.queueReleasedCommissions();
     let handled = 0;
     for (;;) {
       const n = await this.db.transaction(async (m) => {
@@ -146,6 +166,19 @@ export class NotificationService implements OnModuleInit {
           subjectKey: 'mail.notify.supplierSignedUp.subject',
           locale,
           vars: { name: r?.full_name ?? '', company: r?.company_name ?? '', link: `${this.config.publicBaseUrl}/cabinet/earnings` },
+          unsubscribeLink: this.unsubscribeLink(row.user_id, row.kind),
+        });
+      }
+      case 'referrer.commission_available': {
+        const [r] = await m.query(
+          `SELECT r.full_name, s.company_name FROM referrers r LEFT JOIN suppliers s ON s.id = $2 WHERE r.id = $1`,
+          [row.payload.referrerId, row.payload.supplierId ?? null],
+        );
+        return this.templates.renderTransactional({
+          template: 'referrer-commission-available',
+          subjectKey: 'mail.notify.commissionAvailable.subject',
+          locale,
+          vars: { name: r?.full_name ?? '', company: r?.company_name ?? '', amount: formatMoney(BigInt(row.payload.amount), row.payload.currency), link: `${this.config.publicBaseUrl}/cabinet/earnings` },
           unsubscribeLink: this.unsubscribeLink(row.user_id, row.kind),
         });
       }
