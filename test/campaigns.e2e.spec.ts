@@ -53,7 +53,7 @@ describe('campaign templates', () => {
     assert.match(p.body.text, /Become a referrer \(http:\/\/localhost:\d+\/t\/c\//);
     assert.doesNotMatch(p.body.text, /</);
     const test = await request(t.url).post(`/api/campaigns/${c.id}/test`).set(auth()).send({ to: 'marketer@handshake.example' }).expect(200);
-    assert.equal(test.body.loggedOnly, false);
+    assert.equal(test.body.delivery, 'smtp');
     const [mail] = sink.to('marketer@handshake.example');
     const parsed = await sink.parse(mail);
     assert.match(parsed.subject ?? '', /^\[TEST\] /);

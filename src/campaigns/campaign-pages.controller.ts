@@ -9,6 +9,7 @@ import { CreateCampaignDto, ScheduleCampaignDto, TestSendDto, UpdateCampaignDto 
 import { CampaignService } from './campaign.service';
 import { AudienceService } from '../audiences/audience.service';
 import './campaigns.messages';
+import '../mail/mail.messages';
 
 const STARTER_BODY = `<h1>Hello {{firstName}},</h1>
 <p>Your suppliers listen to you. Recommend our service to them: they get a discount, you earn a share of every payment they make.</p>
@@ -55,7 +56,9 @@ export class CampaignPagesController {
   @Get(':id')
   @Roles(Role.Marketer, Role.Admin)
   async show(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
-    const notice = typeof req.query.notice === 'string' ? this.views.t(req, `campaigns.${req.query.notice === 'test' ? 'testSent' : 'saved'}`, { to: req.query.to }) : undefined;
+    // A test message kept in the outbox must not be reported as sent (no SMTP server configured).
+    const testKey = req.query.delivery === 'outbox' ? 'mail.delivery.testOutbox' : 'mail.delivery.testSmtp';
+    const notice = typeof req.query.notice === 'string' ? this.views.t(req, req.query.notice === 'test' ? testKey : 'campaigns.saved', { to: req.query.to }) : undefined;
     await this.renderShow(req, res, id, { notice });
   }
 
@@ -68,8 +71,9 @@ export class CampaignPagesController {
   private action(run: (id: string, body: Record<string, string>) => Promise<unknown>, notice = 'saved') {
     return async (req: Request, res: Response, id: string, body: Record<string, string>): Promise<void> => {
       try {
-        await run(id, body);
-        res.redirect(303, `/console/campaigns/${id}?notice=${notice}${notice === 'test' ? `&to=${encodeURIComponent(body.to ?? '')}` : ''}`);
+        const result = await run(id, body);
+        const delivery = (result as { delivery?: string } | undefined)?.delivery;
+        res.redirect(303, `/console/campaigns/${id}?notice=${notice}${notice === 'test' ? `&to=${encodeURIComponent(body.to ?? '')}&delivery=${delivery === 'outbox' ? 'outbox' : 'smtp'}` : ''}`);
       } catch (err) {
         const { status, error } = pageError(err);
         await this.renderShow(req, res, id, { error }, status);

@@ -56,7 +56,7 @@ export class UpdateCampaignDto {
 }
 
 export class ScheduleCampaignDto {
-  @ApiPropertyOptional({ description: 'When to start sending (ISO 8601); absent or past: start now' })
+  @ApiPropertyOptional({ description: 'When to start sending (ISO 8601, in the future: a past time is refused with SCHEDULE_IN_PAST); absent: start now' })
   @IsOptional()
   @IsISO8601({ strict: true })
   at?: string;
@@ -111,6 +111,10 @@ export class CampaignView {
   note: string | null;
   @ApiProperty({ description: 'Created at' })
   createdAt: Date;
+  @ApiProperty({ description: 'Where its messages go now: smtp (sent) or outbox (kept, not sent: no SMTP server configured)', enum: ['smtp', 'outbox'] })
+  delivery: 'smtp' | 'outbox';
+  @ApiProperty({ description: 'Messages of this campaign kept in the outbox instead of being sent' })
+  outboxed: number;
   @ApiProperty({ description: 'Sending progress, from counters', type: CampaignProgressView })
   progress: CampaignProgressView;
 }
@@ -127,8 +131,8 @@ export class PreviewView {
 export class TestSendView {
   @ApiProperty({ description: 'Where it went' })
   to: string;
-  @ApiProperty({ description: 'SMTP Message-ID' })
+  @ApiProperty({ description: 'Message-ID' })
   messageId: string;
-  @ApiProperty({ description: 'True when SMTP is not configured and the message was only logged' })
-  loggedOnly: boolean;
+  @ApiProperty({ description: 'smtp: handed to the SMTP server; outbox: kept in the outbox, not sent (no SMTP server configured)', enum: ['smtp', 'outbox'] })
+  delivery: 'smtp' | 'outbox';
 }

@@ -6,6 +6,7 @@ export enum CampaignErrorCode {
   CAMPAIGN_NO_RECIPIENTS = 'CAMPAIGN_NO_RECIPIENTS',
   CAMPAIGN_STATE_CONFLICT = 'CAMPAIGN_STATE_CONFLICT',
   CAMPAIGN_SCHEDULE_INVALID = 'CAMPAIGN_SCHEDULE_INVALID',
+  SCHEDULE_IN_PAST = 'SCHEDULE_IN_PAST',
   CAMPAIGN_TEST_SEND_FAILED = 'CAMPAIGN_TEST_SEND_FAILED',
 }
 
@@ -17,6 +18,7 @@ export class CampaignException extends DomainException<CampaignErrorCode> {
       case CampaignErrorCode.CAMPAIGN_AUDIENCE_NOT_FOUND:
       case CampaignErrorCode.CAMPAIGN_NO_RECIPIENTS:
       case CampaignErrorCode.CAMPAIGN_SCHEDULE_INVALID:
+      case CampaignErrorCode.SCHEDULE_IN_PAST:
         return 422;
       case CampaignErrorCode.CAMPAIGN_STATE_CONFLICT:
         return 409;

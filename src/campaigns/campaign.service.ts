@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EmailTemplateService, RecipientVars, SAMPLE_RECIPIENT } from '../email-templates/email-template.service';
 import { createCounters, readCounters } from '../funnel/funnel-counters';
 import { MailerService, MailSendError } from '../mail/mailer.service';
+import { OutboxRepository } from '../mail/outbox.repository';
 import { CampaignLinks } from './campaign-links';
 import { CampaignStatus, CampaignView, CreateCampaignDto, PreviewView, TestSendView, UpdateCampaignDto } from './campaign.dto';
 import { CampaignErrorCode, CampaignException } from './campaign.exception';
@@ -31,6 +32,7 @@ export class CampaignService {
     private readonly templates: EmailTemplateService,
     private readonly mailer: MailerService,
     private readonly links: CampaignLinks,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async create(dto: CreateCampaignDto, userId?: string): Promise<CampaignView> {
@@ -72,7 +74,12 @@ export class CampaignService {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw this.notFound(id);
     const rows = await m.query(`SELECT c.*, a.name AS audience_name FROM campaigns c JOIN audiences a ON a.id = c.audience_id WHERE c.id = $1`, [id]);
     if (!rows[0]) throw this.notFound(id);
-    return this.view(rows[0], await readCounters(m, id));
+    return this.view(rows[0], await readCounters(m, id), await this.outboxed(id));
+  }
+
+  /** Messages of the campaign kept in the outbox (none are kept while SMTP is configured). */
+  private outboxed(id: string): Promise<number> {
+    return this.outbox.countForCampaign(id);
   }
 
   async list(limit = 100, offset = 0): Promise<CampaignView[]> {
@@ -80,10 +87,10 @@ export class CampaignService {
       `SELECT c.*, a.name AS audience_name FROM campaigns c JOIN audiences a ON a.id = c.audience_id ORDER BY c.created_at DESC, c.id LIMIT $1 OFFSET $2`,
       [limit, offset],
     );
-    return Promise.all(rows.map(async (r: Record<string, any>) => this.view(r, await readCounters(this.db.manager, r.id))));
+    return Promise.all(rows.map(async (r: Record<string, any>) => this.view(r, await readCounters(this.db.manager, r.id), await this.outboxed(r.id))));
   }
 
-  private view(r: Record<string, any>, k: Awaited<ReturnType<typeof readCounters>>): CampaignView {
+  private view(r: Record<string, any>, k: Awaited<ReturnType<typeof readCounters>>, outboxed: number): CampaignView {
     const listed = Number(r.listed);
     const done = k.sent + k.failed + k.skipped;
     return {
@@ -99,6 +106,8 @@ export class CampaignService {
       finishedAt: r.finished_at,
       note: r.note,
       createdAt: r.created_at,
+      delivery: this.mailer.delivery,
+      outboxed,
       progress: {
         listed,
         sent: k.sent,
@@ -124,21 +133,36 @@ export class CampaignService {
     const message = await this.preview(id, { email: to });
     const links = this.links.forSend('0', to);
     try {
-      const sent = await this.mailer.send({ to, subject: `[TEST] ${message.subject}`, html: message.html, text: message.text, headers: this.links.headers('0', links) });
-      return { to, messageId: sent.messageId, loggedOnly: sent.loggedOnly };
+      const sent = await this.mailer.send({
+        to,
+        subject: `[TEST] ${message.subject}`,
+        html: message.html,
+        text: message.text,
+        headers: this.links.headers('0', links),
+        kind: 'test',
+        related: { campaignTestOf: id },
+      });
+      return { to, messageId: sent.messageId, delivery: sent.delivery };
     } catch (err) {
       if (!(err instanceof MailSendError)) throw err;
       throw new CampaignException(CampaignErrorCode.CAMPAIGN_TEST_SEND_FAILED, `The SMTP server refused the test message: ${err.message}`, { responseCode: err.responseCode });
     }
   }
 
-  /** Sends now, or at `at`. Refuses an audience with nobody to mail. */
+  /** Sends now (no time given), or at `at`, which must be in the future. Refuses an audience with nobody to mail. */
   async schedule(id: string, at?: string): Promise<CampaignView> {
     const when = at ? new Date(at) : undefined;
     if (when && Number.isNaN(when.getTime())) throw new CampaignException(CampaignErrorCode.CAMPAIGN_SCHEDULE_INVALID, `"${at}" is not a date`);
+    if (when && when.getTime() <= Date.now()) {
+      throw new CampaignException(CampaignErrorCode.SCHEDULE_IN_PAST, `The time to send (${when.toISOString()}) is in the past; choose a later time or send now`, {
+        field: 'at',
+        at: when.toISOString(),
+        now: new Date().toISOString(),
+      });
+    }
     await this.db.transaction(async (m) => {
       const c = await this.lockedInState(m, id, 'schedule');
-      if (when && when.getTime() > Date.now()) {
+      if (when) {
         const n = await this.mailableCount(m, c.audience_id);
         if (n === 0) throw this.noRecipients(id);
         await m.query(`UPDATE campaigns SET status = 'scheduled', scheduled_at = $2, updated_at = now() WHERE id = $1`, [id, when]);

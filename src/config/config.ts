@@ -36,7 +36,7 @@ export interface AppConfig {
     apiBase: URL;
   };
   mail: {
-    /** smtp://user:pass@host:port; unset: mail goes to the log only. */
+    /** smtp://user:pass@host:port; unset: every message is kept in the built-in outbox (/admin/outbox), none is sent. */
     smtpUrl?: string;
     from: string;
     /** Campaign sending rate limit, messages per second per instance. */

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { readdirSync, readFileSync } from 'node:fs';
+import { Injectable, Optional } from '@nestjs/common';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
+import '../mail/mail.messages';
+import { DEFAULT_PROGRAM_NAME, ProgramService } from '../program/program.service';
+import { Locale, LOCALES, translate } from '../web/messages';
 import { TEMPLATES_DIR } from '../web/view.service';
 import { EmailTemplateErrorCode, EmailTemplateException } from './email-template.exception';
 import { decodeEntities, htmlToText } from './html-to-text';
@@ -18,6 +21,20 @@ export interface RecipientVars {
   name: string | null;
   company: string | null;
   attributes: Record<string, unknown>;
+  /** The recipient's language; else attributes.lang / language / locale; else English. */
+  locale?: Locale;
+}
+
+/** A product email (payout, notification): a file under templates/emails/messages, in the recipient's language. */
+export interface TransactionalMessage {
+  /** File name without .hbs under templates/emails/messages. */
+  template: string;
+  /** Catalog key of the subject; it gets the same variables as the body. */
+  subjectKey: string;
+  locale: Locale;
+  vars: Record<string, unknown>;
+  /** Unsubscribe-from-this-kind link for the footer, when the kind may be turned off. */
+  unsubscribeLink?: string;
 }
 
 /** Per-message links, minted by the caller (campaign sender, preview, test send). */
@@ -52,9 +69,10 @@ export class EmailTemplateService {
   private readonly hbs = Handlebars.create();
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly css: string;
+  private readonly messages = new Map<string, Handlebars.TemplateDelegate>();
   readonly partialNames: string[];
 
-  constructor() {
+  constructor(@Optional() private readonly program?: ProgramService) {
     this.css = readFileSync(join(EMAILS_DIR, 'style.css'), 'utf8');
     const partialsDir = join(EMAILS_DIR, 'partials');
     this.partialNames = readdirSync(partialsDir)
@@ -62,7 +80,44 @@ export class EmailTemplateService {
       .map((f) => basename(f, '.hbs'));
     for (const name of this.partialNames) this.hbs.registerPartial(name, this.inline(readFileSync(join(partialsDir, `${name}.hbs`), 'utf8')));
     this.hbs.registerHelper('default', (value: unknown, fallback: unknown) => (value === undefined || value === null || value === '' ? fallback : value));
+    this.hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => translate((options.data.root.locale as Locale) ?? 'en', key, { brand: options.data.root.brand, ...options.hash }));
     this.layout = this.hbs.compile(juice(readFileSync(join(EMAILS_DIR, 'layout.hbs'), 'utf8'), { extraCss: this.css, removeStyleTags: false }));
+    const messagesDir = join(EMAILS_DIR, 'messages');
+    if (existsSync(messagesDir)) {
+      for (const f of readdirSync(messagesDir).filter((x) => x.endsWith('.hbs'))) this.messages.set(basename(f, '.hbs'), this.hbs.compile(this.inline(readFileSync(join(messagesDir, f), 'utf8'))));
+    }
+  }
+
+  /** The program's name for footers and signatures (an admin setting). */
+  get brand(): string {
+    return this.program?.programNameNow() ?? DEFAULT_PROGRAM_NAME;
+  }
+
+  /** Shared words of the layout, footer and signature in a language. */
+  private common(locale: Locale, kind: 'campaign' | 'notification') {
+    const brand = this.brand;
+    return {
+      brand,
+      locale,
+      strings: {
+        footer: translate(locale, `mail.footer.${kind}`, { brand }),
+        unsubscribe: translate(locale, kind === 'campaign' ? 'mail.footer.unsubscribe' : 'mail.footer.unsubscribeKind'),
+        signature: translate(locale, 'mail.signature', { brand }),
+      },
+    };
+  }
+
+  /** A product email in the shared layout: subject, HTML with inlined CSS, text part with the footer. */
+  renderTransactional(m: TransactionalMessage): RenderedMessage {
+    const body = this.messages.get(m.template);
+    if (!body) throw new Error(`No email template ${m.template}`);
+    const common = this.common(m.locale, 'notification');
+    const vars = { ...m.vars, ...common, unsubscribeLink: m.unsubscribeLink };
+    const subject = translate(m.locale, m.subjectKey, { brand: common.brand, ...m.vars }).replace(/[\r\n]+/g, ' ').trim();
+    const bodyHtml = body(vars);
+    const html = this.layout({ ...vars, subject, body: bodyHtml });
+    const text = `${htmlToText(bodyHtml)}\n\n--\n${common.strings.footer}${m.unsubscribeLink ? `\n${common.strings.unsubscribe}: ${m.unsubscribeLink}` : ''}\n`;
+    return { subject, html, text };
   }
 
   private inline(source: string): string {
@@ -116,7 +171,9 @@ export class EmailTemplateService {
   }
 
   render(t: CompiledTemplate, r: RecipientVars, links: MessageLinks): RenderedMessage {
+    const common = this.common(r.locale ?? localeOf(r.attributes), 'campaign');
     const vars = {
+      ...common,
       email: r.email,
       name: r.name ?? '',
       firstName: (r.name ?? '').trim().split(/\s+/)[0] ?? '',
@@ -130,9 +187,21 @@ export class EmailTemplateService {
     if (links.trackClick) body = rewriteLinks(body, links.trackClick);
     const pixel = links.openPixelUrl ? `<img src="${links.openPixelUrl}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;">` : '';
     const html = this.layout({ ...vars, subject, body: body + pixel });
-    const text = `${htmlToText(body)}\n\n--\nUnsubscribe: ${links.unsubscribeLink}\n`;
+    const text = `${htmlToText(body)}\n\n--\n${common.strings.footer}\n${common.strings.unsubscribe}: ${links.unsubscribeLink}\n`;
     return { subject, html, text };
   }
+}
+
+/** A contact's language from its imported attributes (lang, language or locale: "ru", "ru-RU", "en"…). */
+export function localeOf(attributes: Record<string, unknown> | undefined): Locale {
+  for (const key of ['lang', 'language', 'locale']) {
+    const v = attributes?.[key];
+    if (typeof v === 'string') {
+      const l = v.trim().slice(0, 2).toLowerCase() as Locale;
+      if (LOCALES.includes(l)) return l;
+    }
+  }
+  return 'en';
 }
 
 /** Every http(s) href in the body, through the click tracker. */

@@ -1,7 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { MailerService } from './mailer.service';
+import { OutboxController } from './outbox.controller';
+import { OutboxPagesController } from './outbox-pages.controller';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+import { NotificationsPagesController } from './notifications-pages.controller';
+import { NotificationService } from './notifications.service';
 
-/** Transactional mail for every feature: inject MailerService and call send(). */
+/** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Global()
-@Module({ providers: [MailerService], exports: [MailerService] })
+@Module({
+  controllers: [OutboxController, OutboxPagesController, NotificationsPagesController],
+  providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
+  exports: [MailerService, OutboxRepository, NotificationService],
+})
 export class MailModule {}

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { Transporter, TransportOptions } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { MailKind, OutboxRepository } from './outbox.repository';
 
 export interface OutgoingMail {
   to: string;
@@ -8,12 +10,20 @@ export interface OutgoingMail {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** What the message is, for the outbox's list (default "other"). */
+  kind?: MailKind;
+  /** Ids of what the message is about (campaignId, sendId, payoutItemId…), kept with an outbox copy. */
+  related?: Record<string, string>;
 }
+
+/** Where a message went: handed to the SMTP server, or kept in the built-in outbox (no SMTP_URL). */
+export type MailDelivery = 'smtp' | 'outbox';
 
 export interface SentMail {
   messageId: string;
-  /** True when SMTP is not configured and the message only went to the log. */
-  loggedOnly: boolean;
+  delivery: MailDelivery;
+  /** The outbox row, when delivery is "outbox". */
+  outboxId?: string;
 }
 
 /** How an SMTP failure should be handled: retry later (4xx, connection trouble) or give up (5xx). */
@@ -40,18 +50,27 @@ export function classifySmtpError(err: unknown): MailSendError {
 
 /**
  * The one way the app sends mail: pooled SMTP connections to config.mail.smtpUrl. Without an SMTP
- * URL (development) messages are written to the log instead, so nothing is sent by accident.
+ * URL every message is kept, complete, in the built-in outbox (table mail_outbox, admin page
+ * /admin/outbox), so nothing is sent by accident and every email can still be read. With SMTP no
+ * copy is kept (a campaign at volume would store each message twice for no reader).
  */
 @Injectable()
 export class MailerService implements OnApplicationShutdown {
-  private readonly logger = new Logger('Mailer');
   private transport?: Transporter;
   readonly maxConnections = 5;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   get configured(): boolean {
     return Boolean(this.config.mail.smtpUrl);
+  }
+
+  /** Where the next message will go. */
+  get delivery(): MailDelivery {
+    return this.configured ? 'smtp' : 'outbox';
   }
 
   private transporter(): Transporter {
@@ -70,16 +89,47 @@ export class MailerService implements OnApplicationShutdown {
 
   /** Sends one message; throws MailSendError saying whether a retry can help. */
   async send(mail: OutgoingMail): Promise<SentMail> {
-    if (!this.configured) {
-      this.logger.log({ to: mail.to, subject: mail.subject }, 'SMTP_URL unset: mail logged, not sent');
-      return { messageId: `<logged-${Date.now()}@handshake.local>`, loggedOnly: true };
-    }
+    if (!this.configured) return this.keep(mail);
     try {
       const info = await this.transporter().sendMail({ from: this.config.mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, headers: mail.headers });
-      return { messageId: info.messageId, loggedOnly: false };
+      return { messageId: info.messageId, delivery: 'smtp' };
     } catch (err) {
       throw classifySmtpError(err);
     }
+  }
+
+  /** The whole message, as it would have gone out, into the outbox. */
+  private async keep(mail: OutgoingMail): Promise<SentMail> {
+    const from = this.config.mail.from;
+    const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'handshake.local';
+    const messageId = `<${randomUUID()}@${domain}>`;
+    const headers: Record<string, string> = {
+      From: from,
+      To: mail.to,
+      Subject: mail.subject,
+      Date: new Date().toUTCString(),
+      'Message-ID': messageId,
+      'MIME-Version': '1.0',
+      'Content-Type': 'multipart/alternative',
+      ...(mail.headers ?? {}),
+    };
+    const outboxId = await this.outbox
+      .insert({
+      kind: mail.kind ?? 'other',
+      to: mail.to,
+      from,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      headers,
+      related: mail.related ?? {},
+      messageId,
+    })
+      .catch((err: Error) => {
+        // The database will likely be back: like an SMTP 4xx, worth a retry.
+        throw new MailSendError(`outbox: ${err.message}`.slice(0, 500), 'temporary');
+      });
+    return { messageId, delivery: 'outbox', outboxId };
   }
 
   onApplicationShutdown(): void {

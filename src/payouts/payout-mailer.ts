@@ -1,13 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
-import Handlebars from 'handlebars';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MailerService } from '../mail/mailer.service';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { EmailTemplateService } from '../email-templates/email-template.service';
+import { MailDelivery, MailerService } from '../mail/mailer.service';
 import { formatMoney } from '../money/money';
-
-const html = Handlebars.compile(
-  `<p>Hello, {{name}}!</p><p>We have sent you a payout of <strong>{{amount}}</strong> {{#if stripe}}to your Stripe account{{else}}by bank transfer{{/if}}.</p>
-<p>It appears in your statement in the cabinet. Thank you for recommending us.</p>`,
-);
+import { Locale } from '../web/messages';
 
 /** Tells a referrer their payout was sent. Best effort: a mail failure never undoes a payout. */
 @Injectable()
@@ -17,23 +14,33 @@ export class PayoutMailer {
   constructor(
     private readonly db: DataSource,
     private readonly mailer: MailerService,
+    private readonly templates: EmailTemplateService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async payoutSent(item: { id: string; referrerId: string; amount: bigint; currency: string; method: string }): Promise<void> {
+  /** Where the message went (smtp or the outbox), or null when it could not be sent. */
+  async payoutSent(item: { id: string; referrerId: string; amount: bigint; currency: string; method: string }, locale: Locale = 'en'): Promise<MailDelivery | null> {
     try {
       const [who] = await this.db.query(`SELECT u.email, r.full_name FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, [item.referrerId]);
-      if (!who) return;
+      if (!who) return null;
       const amount = formatMoney(item.amount, item.currency.trim());
-      const stripe = item.method === 'stripe_connect';
-      await this.mailer.send({
-        to: who.email,
-        subject: `Payout sent: ${amount}`,
-        html: html({ name: who.full_name, amount, stripe }),
-        text: `Hello, ${who.full_name}!\n\nWe have sent you a payout of ${amount} ${stripe ? 'to your Stripe account' : 'by bank transfer'}.\nIt appears in your statement in the cabinet.\n`,
-        headers: { 'X-Handshake-Payout-Item': item.id },
+      const message = this.templates.renderTransactional({
+        template: 'payout-sent',
+        subjectKey: 'mail.payout.subject',
+        locale,
+        vars: { name: who.full_name, amount, stripe: item.method === 'stripe_connect', link: `${this.config.publicBaseUrl}/cabinet/earnings` },
       });
+      const sent = await this.mailer.send({
+        to: who.email,
+        ...message,
+        headers: { 'X-Handshake-Payout-Item': item.id },
+        kind: 'payout',
+        related: { payoutItemId: item.id, referrerId: item.referrerId },
+      });
+      return sent.delivery;
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, itemId: item.id }, 'payout notification not sent');
+      return null;
     }
   }
 }

@@ -7,6 +7,10 @@ export class ProgramSettings {
   @PrimaryColumn({ type: 'smallint' })
   id: number;
 
+  /** The program's name: its brand in pages and emails (default "Handshake"). */
+  @Column({ type: 'text', default: 'Handshake' })
+  name: string;
+
   @Column({ type: 'char', length: 3 })
   currency: string;
 

@@ -2,6 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class UpdateProgramDto {
+  @ApiPropertyOptional({ description: 'The program\'s name, its brand in pages and emails: 1–80 characters after trimming, no control characters', example: 'Handshake' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  name?: string;
+
   @ApiPropertyOptional({ description: 'ISO 4217 currency of the program, e.g. RUB', example: 'RUB' })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code in capitals' })
@@ -74,6 +80,8 @@ export class OfferVersionView {
 }
 
 export class ProgramView {
+  @ApiProperty({ description: 'The program\'s name (brand)' })
+  name: string;
   @ApiProperty({ description: 'ISO 4217 currency' })
   currency: string;
   @ApiProperty({ description: 'Budget B, basis points' })

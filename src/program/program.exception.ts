@@ -2,6 +2,7 @@ import { DomainException, unreachable } from '../common/errors/domain.exception'
 
 export enum ProgramErrorCode {
   PROGRAM_INVALID = 'PROGRAM_INVALID',
+  PROGRAM_NAME_INVALID = 'PROGRAM_NAME_INVALID',
   UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY',
   OFFER_TEXT_UNCHANGED = 'OFFER_TEXT_UNCHANGED',
 }
@@ -10,6 +11,7 @@ export class ProgramException extends DomainException<ProgramErrorCode> {
   get httpStatus(): number {
     switch (this.code) {
       case ProgramErrorCode.PROGRAM_INVALID:
+      case ProgramErrorCode.PROGRAM_NAME_INVALID:
       case ProgramErrorCode.UNKNOWN_CURRENCY:
         return 400;
       case ProgramErrorCode.OFFER_TEXT_UNCHANGED:

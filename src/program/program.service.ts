@@ -7,11 +7,51 @@ import { ProgramErrorCode, ProgramException } from './program.exception';
 import { ProgramSettings } from './program-settings.entity';
 
 export const PROGRAM_ID = 1;
+export const DEFAULT_PROGRAM_NAME = 'Handshake';
+/** How long another instance may show the previous name after a change. */
+const NAME_TTL_MS = 15_000;
+
+/** The program's name as stored: trimmed, 1–80 characters, no control characters (NUL included). */
+export function normalizeProgramName(raw: string): string {
+  const name = raw.trim();
+  const length = [...name].length;
+  if (length < 1 || length > 80 || /\p{Cc}/u.test(name)) {
+    throw new ProgramException(ProgramErrorCode.PROGRAM_NAME_INVALID, 'The program name must be 1 to 80 characters, without control characters', { field: 'name', min: 1, max: 80 });
+  }
+  return name;
+}
 
 /** The program's terms; every rule on their consistency lives here. */
 @Injectable()
 export class ProgramService {
+  private cachedName = DEFAULT_PROGRAM_NAME;
+  private nameLoadedAt = 0;
+  private nameLoading?: Promise<string>;
+
   constructor(private readonly db: DataSource) {}
+
+  /** The program's name (its brand), read through a short cache. Pages and emails use this. */
+  async programName(): Promise<string> {
+    if (Date.now() - this.nameLoadedAt < NAME_TTL_MS) return this.cachedName;
+    this.nameLoading ??= this.db
+      .query(`SELECT name FROM program_settings WHERE id = $1`, [PROGRAM_ID])
+      .then((rows: { name: string }[]) => {
+        this.cachedName = rows[0]?.name ?? DEFAULT_PROGRAM_NAME;
+        this.nameLoadedAt = Date.now();
+        return this.cachedName;
+      })
+      .finally(() => (this.nameLoading = undefined));
+    return this.nameLoading;
+  }
+
+  /**
+   * The last known name, without waiting (for synchronous renderers such as the email layout);
+   * starts a refresh when it is older than the cache's lifetime.
+   */
+  programNameNow(): string {
+    if (Date.now() - this.nameLoadedAt >= NAME_TTL_MS) void this.programName().catch(() => undefined);
+    return this.cachedName;
+  }
 
   async settings(manager: EntityManager = this.db.manager, lock = false): Promise<ProgramSettings> {
     return manager.findOneOrFail(ProgramSettings, { where: { id: PROGRAM_ID }, ...(lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
@@ -30,6 +70,7 @@ export class ProgramService {
   async update(dto: UpdateProgramDto, actorId: string): Promise<ProgramView> {
     return this.db.transaction(async (m) => {
       const s = await m.findOneOrFail(ProgramSettings, { where: { id: PROGRAM_ID }, lock: { mode: 'pessimistic_write' } });
+      if (dto.name !== undefined) s.name = normalizeProgramName(dto.name);
       if (dto.currency !== undefined) {
         if (!isKnownCurrency(dto.currency)) throw new ProgramException(ProgramErrorCode.UNKNOWN_CURRENCY, `${dto.currency} is not an ISO 4217 currency`, { field: 'currency' });
         s.currency = dto.currency;
@@ -46,6 +87,10 @@ export class ProgramService {
       let offer = await this.currentOffer(m);
       if (dto.offerText !== undefined && dto.offerText.trim() !== offer.text.trim()) offer = await this.insertOffer(m, dto.offerText, actorId);
       return toView(s, offer);
+    }).then((view) => {
+      this.cachedName = view.name;
+      this.nameLoadedAt = Date.now();
+      return view;
     });
   }
 
@@ -88,6 +133,7 @@ export function offerView(o: OfferVersion): OfferVersionView {
 
 function toView(s: ProgramSettings, offer: OfferVersion): ProgramView {
   return {
+    name: s.name,
     currency: s.currency,
     budgetBp: s.budgetBp,
     discountMinBp: s.discountMinBp,
