@@ -6,7 +6,7 @@
 // Jest loads NestJS 12's ES-module packages from our CommonJS build through require(esm), which it
 // supports on Node >= 24.9 with --experimental-vm-modules.
 const { spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const net = require('node:net');
 const os = require('node:os');
@@ -25,9 +25,26 @@ function freePort() {
   });
 }
 
+/** Compiled specs whose .ts source is gone (tsc never deletes outputs) would still run: remove them. */
+function removeOrphanSpecs(dir) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) removeOrphanSpecs(full);
+    else if (name.endsWith('.spec.js')) {
+      const source = join(root, full.slice(join(root, 'dist').length + 1)).replace(/\.js$/, '.ts');
+      if (!existsSync(source)) {
+        rmSync(full, { force: true });
+        rmSync(`${full}.map`, { force: true });
+      }
+    }
+  }
+}
+
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function main() {
+  removeOrphanSpecs(join(root, 'dist'));
   let stop = async () => undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
