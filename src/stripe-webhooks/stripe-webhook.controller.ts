@@ -7,7 +7,7 @@ import { ErrorBody } from '../common/errors/error-body';
 import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stripe-webhook.dto';
 import { StripeInboxService } from './stripe-inbox.service';
 
-const STATUSES = ['received', 'processed', 'ignored', 'failed'];
+const STATUSES = ['received', 'processed', 'ignored', 'failed', 'dead_letter'];
 
 @ApiTags('stripe-webhooks')
 @Controller('api/stripe/webhooks')
@@ -27,8 +27,8 @@ export class StripeWebhookController {
 
   @Get('events')
   @Roles(Role.Admin, Role.Finance)
-  @ApiOperation({ summary: 'Stored Stripe events, newest first; ?status=failed shows what failed and why' })
-  @ApiQuery({ name: 'status', required: false, description: 'received, processed, ignored or failed' })
+  @ApiOperation({ summary: 'Stored Stripe events, newest first; ?status=failed shows what failed and why, ?status=dead_letter what gave up retrying' })
+  @ApiQuery({ name: 'status', required: false, description: 'received, processed, ignored, failed or dead_letter' })
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–500 (default 50)' })
   @ApiQuery({ name: 'offset', required: false, description: 'Rows to skip (default 0)' })
   @ApiOkResponse({ type: [WebhookEventView] })
@@ -49,7 +49,7 @@ export class StripeWebhookController {
   @Post('events/:id/retry')
   @Roles(Role.Admin)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Process a received or failed event now (a processed one is left alone)' })
+  @ApiOperation({ summary: 'Process a received, failed or dead-lettered event now (a processed one is left alone)' })
   @ApiParam({ name: 'id', description: 'Stripe event id (evt_...)' })
   @ApiOkResponse({ type: WebhookEventView })
   retry(@Param('id') id: string): Promise<WebhookEventView> {
@@ -63,5 +63,14 @@ export class StripeWebhookController {
   @ApiOkResponse({ type: WebhookRetryReportView })
   retryDue(): Promise<WebhookRetryReportView> {
     return this.inbox.retryDue();
+  }
+
+  @Post('dead-letters/retry')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retry every dead-lettered event once (after fixing what they lacked); one that fails again stays a dead letter' })
+  @ApiOkResponse({ type: WebhookRetryReportView })
+  retryDeadLetters(): Promise<WebhookRetryReportView> {
+    return this.inbox.retryDeadLetters();
   }
 }
