@@ -10,6 +10,7 @@ import { AccountKind, PostingCause, PostingLine, PostingRequest } from '../ledge
 import { StripeClient } from '../stripe/stripe.client';
 import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
+import { AttributionService } from '../suppliers/attribution.service';
 import { CommissionSplit, difference, isZero, targetSplit, withinCommissionMonths } from './commission-math';
 
 export const RELEASE_JOB = 'commissions.release-holds';
@@ -68,6 +69,7 @@ export class CommissionService implements OnModuleInit {
     private readonly handlers: StripeEventHandlers,
     private readonly events: DomainEvents,
     private readonly jobs: JobsService,
+    private readonly attributions: AttributionService,
   ) {}
 
   onModuleInit(): void {
@@ -111,12 +113,14 @@ export class CommissionService implements OnModuleInit {
       [supplierId, paidAt],
     );
     const attribution = attributions[0];
+    // The referrer and locked terms in force when this invoice was paid (an admin may have moved the supplier).
+    const inForce = attribution ? await this.attributions.inForceAt(supplierId, paidAt, m) : null;
     let commissionBp: number | null = null;
     let availableAt: Date | null = null;
     if (attribution) {
       if (attribution.previous === null) await this.events.publish(m, 'supplier.converted', { supplierId, referrerId: attribution.referrer_id });
       const stopped = attribution.stopped_at !== null && paidAt.getTime() > new Date(attribution.stopped_at).getTime();
-      if (!stopped && withinCommissionMonths(paidAt, new Date(attribution.first_paid_at), attribution.commission_months)) commissionBp = attribution.commission_bp;
+      if (inForce && !stopped && withinCommissionMonths(paidAt, new Date(attribution.first_paid_at), inForce.commissionMonths)) commissionBp = inForce.commissionBp;
       availableAt = new Date(paidAt.getTime() + attribution.hold_days * 86_400_000);
     }
     Object.assign(row, {
@@ -127,7 +131,7 @@ export class CommissionService implements OnModuleInit {
       total_excluding_tax: BigInt(totalExcludingTax),
       paid_at: paidAt,
       currency: inv.currency.toUpperCase(),
-      referrer_id: attribution?.referrer_id ?? null,
+      referrer_id: inForce?.referrerId ?? null,
     });
     // The payment's facts, and (same statement) the refunds/disputes that may have arrived first.
     const [updated]: [Record<string, any>[], number] = await m.query(
@@ -193,10 +197,13 @@ export class CommissionService implements OnModuleInit {
       attributions.set(a.supplier_id, a);
     }
 
+    // The referrer and locked terms in force when each invoice was paid (an admin may have moved the supplier).
+    const inForce = await this.attributions.inForceAtMany(m, todo.map((it) => ({ supplierId: it.supplierId, paidAt: it.paidAt })));
     const changed = new Map<string, CommissionRow & { supplier_id: string; attribution_id: string | null; available_at: Date | null }>();
     const touchedAttributions = new Set<Record<string, any>>();
     const conversions: { supplierId: string; referrerId: string }[] = []; // first payments, announced as one run
-    for (const { inv, paidAt, supplierId } of todo) {
+    for (const [k, { inv, paidAt, supplierId }] of todo.entries()) {
+      const terms = inForce[k];
       const row = rows.get(inv.id!)!;
       if (row.paid) continue; // paid earlier in this run: a second delivery of the same fact
       const attribution = attributions.get(supplierId);
@@ -208,7 +215,7 @@ export class CommissionService implements OnModuleInit {
         touchedAttributions.add(attribution);
         if (previous === null) conversions.push({ supplierId, referrerId: attribution.referrer_id });
         const stopped = attribution.stopped_at !== null && paidAt.getTime() > new Date(attribution.stopped_at).getTime();
-        if (!stopped && withinCommissionMonths(paidAt, attribution.first_paid_at, attribution.commission_months)) commissionBp = attribution.commission_bp;
+        if (terms && !stopped && withinCommissionMonths(paidAt, attribution.first_paid_at, terms.commissionMonths)) commissionBp = terms.commissionBp;
         availableAt = new Date(paidAt.getTime() + attribution.hold_days * 86_400_000);
       }
       const totalExcludingTax = inv.total_excluding_tax ?? inv.total - (inv.total_taxes ?? []).reduce((s, t) => s + (t.amount ?? 0), 0);
@@ -220,7 +227,7 @@ export class CommissionService implements OnModuleInit {
         total_excluding_tax: BigInt(totalExcludingTax),
         paid_at: paidAt,
         currency: inv.currency.toUpperCase(),
-        referrer_id: attribution?.referrer_id ?? null,
+        referrer_id: terms?.referrerId ?? null,
         supplier_id: supplierId,
         attribution_id: attribution?.id ?? null,
         available_at: availableAt,
