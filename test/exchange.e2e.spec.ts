@@ -316,6 +316,18 @@ describe('referral fee', () => {
     const [row] = await t.db.query(`SELECT amount, member_id FROM exchange_fees WHERE lead_id = $1`, [id]);
     assert.deepEqual(row, { amount: fee, member_id: a.id });
     assert.equal((await ledger.verify()).ok, true);
+
+    // The submitter sees the fee and its balance; the receiving member sees none of it.
+    const mine = (await request(t.url).get('/api/exchange/members/me/fees').set(auth(a.token)).expect(200)).body;
+    const credited = mine.fees.find((f: { leadId: string }) => f.leadId === id);
+    assert.deepEqual({ amount: credited.amount, currency: credited.currency, basis: credited.basis }, { amount: '30864', currency: 'RUB', basis: '250 bp of 1234567' });
+    assert.match(credited.amountText, /308[.,]64/);
+    assert.equal(mine.currency, 'RUB');
+    assert.equal(BigInt(mine.available), before + fee);
+    assert.ok(BigInt(mine.total) >= fee);
+    const theirs = (await request(t.url).get('/api/exchange/members/me/fees').set(auth(b.token)).expect(200)).body;
+    assert.equal(theirs.fees.some((f: { leadId: string }) => f.leadId === id), false);
+    await request(t.url).get('/api/exchange/members/me/fees').set(auth(admin)).expect(403);
     await request(t.url).put('/api/exchange/settings').set(auth(admin)).send({ feeKind: 'none' }).expect(200);
   });
 });

@@ -102,6 +102,33 @@ describe('sign-up refusals write nothing', () => {
     await signUpSupplier(t.url, { promoCode: gmailReferrer.code, email: `boss-${Date.now()}@gmail.com` }, 201);
   });
 
+  it('compares registrable domains (public suffix list): a subdomain is the same company, a sibling domain is not', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const cases: [string, string, number][] = [
+      [`buyer-${tag}.ru`, `sales.buyer-${tag}.ru`, 422],
+      [`sales.buyer-${tag}.ru`, `buyer-${tag}.ru`, 422],
+      [`buyer-${tag}.co.uk`, `shop.buyer-${tag}.co.uk`, 422],
+      [`eu.buyer-${tag}.co.uk`, `shop.buyer-${tag}.co.uk`, 422],
+      [`a-${tag}.ru`, `b-${tag}.ru`, 201],
+      [`buyer-${tag}.co.uk`, `buyer-${tag}.uk`, 201],
+      // Free-mail providers beyond a short hand-kept list are no company either.
+      ['web.de', 'web.de', 201],
+      ['yandex.kz', 'yandex.kz', 201],
+      ['gmail.com', 'gmail.com', 201],
+    ];
+    for (const [referrerDomain, supplierDomain, status] of cases) {
+      const r = await registerReferrer(t, { email: `anna-${Math.random().toString(36).slice(2, 8)}@${referrerDomain}` });
+      const before = await counts();
+      const s = await signUpSupplier(t.url, { promoCode: r.code, email: `boss-${Math.random().toString(36).slice(2, 8)}@${supplierDomain}` }, status);
+      if (status === 422) {
+        assert.equal(s.body.error.code, 'SELF_REFERRAL', `${referrerDomain} vs ${supplierDomain}`);
+        assert.deepEqual(await counts(), before);
+      } else {
+        assert.equal(s.body.supplier.attribution.code, r.code, `${referrerDomain} vs ${supplierDomain}`);
+      }
+    }
+  });
+
   it('refuses a second sign-up with the same tax id, and a malformed tax id', async () => {
     const taxId = uniqueTaxId();
     await signUpSupplier(t.url, { companyTaxId: taxId });

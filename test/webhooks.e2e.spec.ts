@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { LedgerService } from '../src/ledger/ledger.service';
-import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { FIRST_BACKOFF_SECONDS, MAX_ATTEMPTS, MAX_BACKOFF_SECONDS, StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, deliver, FakeStripeBilling, signEvent, signUpSupplier, stripeEvent } from './support/fake-stripe-billing';
 import { registerReferrer, staffToken } from './support/fixtures';
@@ -116,7 +118,7 @@ describe('group processing', () => {
       ]);
     }
     const outcome = await inbox.processGroup();
-    assert.deepEqual(outcome, { claimed: 5, failed: 1 });
+    assert.deepEqual(outcome, { claimed: 5, failed: 1, deadLettered: 0 });
     const rows = await t.db.query(`SELECT id, status, attempts, last_error FROM stripe_webhook_events WHERE id = ANY($1) ORDER BY received_at`, [all.map((e) => e.id)]);
     assert.deepEqual(
       rows.map((x: { status: string; attempts: number }) => [x.status, x.attempts]),
@@ -147,5 +149,118 @@ describe('exactly once', () => {
     const b = await t.app.get(LedgerService).balances(r.id, 'RUB');
     assert.equal(b.pending, 10_000n); // 20% of 50 000
     assert.equal((await t.app.get(LedgerService).verify()).ok, true);
+  });
+});
+
+describe('dead letters', () => {
+  const state = async (id: string) =>
+    (
+      await t.db.query(
+        `SELECT status, attempts, last_error, extract(epoch FROM next_attempt_at - now())::float8 AS wait, dead_lettered_at FROM stripe_webhook_events WHERE id = $1`,
+        [id],
+      )
+    )[0];
+
+  it('retries a malformed event with exponential backoff, dead-letters it after MAX_ATTEMPTS with its reason, and the job leaves it alone', async () => {
+    assert.ok(MAX_ATTEMPTS >= 3 && MAX_ATTEMPTS <= 20, `a bounded number of attempts, not ${MAX_ATTEMPTS}`);
+    const inbox = t.app.get(StripeInboxService);
+    const event = stripeEvent('invoice.paid', { id: 'in_dead_letter', object: 'invoice' });
+    await deliver(t.url, event).expect(200);
+    await idle();
+    let s = await state(event.id);
+    assert.deepEqual([s.status, s.attempts], ['failed', 1]);
+    await inbox.retryDue(); // not due yet: untouched
+    assert.equal((await state(event.id)).attempts, 1);
+    const waits: number[] = [s.wait];
+    for (let n = 2; n <= MAX_ATTEMPTS; n++) {
+      await t.db.query(`UPDATE stripe_webhook_events SET next_attempt_at = now() - interval '1 second' WHERE id = $1`, [event.id]);
+      await inbox.retryDue();
+      s = await state(event.id);
+      assert.equal(s.attempts, n);
+      if (n < MAX_ATTEMPTS) {
+        assert.equal(s.status, 'failed');
+        waits.push(s.wait);
+      }
+    }
+    waits.forEach((w, i) => {
+      const expected = Math.min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** i);
+      assert.ok(Math.abs(w - expected) < 5, `wait after attempt ${i + 1}: ${w} s, expected ${expected} s`);
+    });
+    assert.equal(s.status, 'dead_letter');
+    assert.equal(s.wait, null);
+    assert.ok(s.dead_lettered_at instanceof Date);
+    assert.match(s.last_error, /invoice\.paid lacks/);
+
+    // Neither the job nor a retry of every failed event touches a dead letter.
+    await inbox.retryDue(1000, true);
+    assert.equal((await state(event.id)).attempts, MAX_ATTEMPTS);
+
+    const admin = await staffToken(t, Role.Admin);
+    const finance = await staffToken(t, Role.Finance);
+    const list = await request(t.url).get('/api/stripe/webhooks/events?status=dead_letter').set('authorization', `Bearer ${finance}`).expect(200);
+    const seen = list.body.find((e: { id: string }) => e.id === event.id);
+    assert.deepEqual({ status: seen.status, attempts: seen.attempts, next: seen.nextAttemptAt }, { status: 'dead_letter', attempts: MAX_ATTEMPTS, next: null });
+    assert.match(seen.lastError, /lacks/);
+    assert.ok(seen.deadLetteredAt);
+    assert.ok(list.body.every((e: { status: string }) => e.status === 'dead_letter'));
+    await request(t.url).post(`/api/stripe/webhooks/events/${event.id}/retry`).set('authorization', `Bearer ${finance}`).expect(403);
+    await request(t.url).post('/api/stripe/webhooks/dead-letters/retry').set('authorization', `Bearer ${finance}`).expect(403);
+    // Retried by hand while still broken: one more attempt, still a dead letter.
+    const again = await request(t.url).post(`/api/stripe/webhooks/events/${event.id}/retry`).set('authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual([again.body.status, again.body.attempts, again.body.nextAttemptAt], ['dead_letter', MAX_ATTEMPTS + 1, null]);
+  });
+
+  it('an admin retries dead letters by hand once their cause is fixed: one, or all at once', async () => {
+    const inbox = t.app.get(StripeInboxService);
+    const paid1 = billing.paidInvoice('cus_dead_letter_1', { total: 20_000 });
+    const paid2 = billing.paidInvoice('cus_dead_letter_2', { total: 30_000 });
+    const first = stripeEvent('invoice.paid', paid1.invoice);
+    const second = stripeEvent('invoice.paid', paid2.invoice);
+    for (const e of [first, second]) await deliver(t.url, e).expect(200);
+    await idle();
+    // Attempts used up but one, and due: the next automatic attempt dead-letters both.
+    await t.db.query(`UPDATE stripe_webhook_events SET attempts = $2::int - 1, next_attempt_at = now() - interval '1 second' WHERE id = ANY($1)`, [[first.id, second.id], MAX_ATTEMPTS]);
+    const job = await inbox.retryDue();
+    assert.deepEqual({ tried: job.tried, deadLettered: job.deadLettered, processed: job.processed, failed: job.failed }, { tried: 2, deadLettered: 2, processed: 0, failed: 0 });
+    assert.equal((await state(first.id)).status, 'dead_letter');
+    assert.match((await state(second.id)).last_error, /not a known supplier/);
+
+    const admin = await staffToken(t, Role.Admin);
+    const s1 = await signUpSupplier(t.url);
+    await t.db.query('UPDATE billing_accounts SET stripe_customer_id = $2 WHERE supplier_id = $1', [s1.id, 'cus_dead_letter_1']);
+    const one = await request(t.url).post(`/api/stripe/webhooks/events/${first.id}/retry`).set('authorization', `Bearer ${admin}`).expect(200);
+    assert.equal(one.body.status, 'processed');
+    const [inv1] = await t.db.query('SELECT status, amount_paid FROM billing_invoices WHERE stripe_invoice_id = $1', [paid1.invoice.id]);
+    assert.deepEqual(inv1, { status: 'paid', amount_paid: 20_000n });
+
+    const s2 = await signUpSupplier(t.url);
+    await t.db.query('UPDATE billing_accounts SET stripe_customer_id = $2 WHERE supplier_id = $1', [s2.id, 'cus_dead_letter_2']);
+    const [{ n: waiting }] = await t.db.query(`SELECT count(*)::int AS n FROM stripe_webhook_events WHERE status = 'dead_letter'`);
+    const all = await request(t.url).post('/api/stripe/webhooks/dead-letters/retry').set('authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(all.body, { tried: waiting, processed: 1, failed: 0, deadLettered: waiting - 1, deadLettersWaiting: waiting - 1 });
+    assert.equal((await state(second.id)).status, 'processed');
+    const [inv2] = await t.db.query('SELECT status FROM billing_invoices WHERE stripe_invoice_id = $1', [paid2.invoice.id]);
+    assert.equal(inv2.status, 'paid');
+  });
+
+  it('webhooks:retry --all reports retried, succeeded, still failing and dead-lettered, and exits 0 though some keep failing', async () => {
+    const broken = stripeEvent('invoice.paid', { id: 'in_cli_broken', object: 'invoice' });
+    await deliver(t.url, broken).expect(200);
+    await idle();
+    const rows: { attempts: number }[] = await t.db.query(`SELECT attempts FROM stripe_webhook_events WHERE status = 'failed'`);
+    assert.ok(rows.length >= 1);
+    const willDie = rows.filter((r) => r.attempts + 1 >= MAX_ATTEMPTS).length;
+    const [{ n: waiting }] = await t.db.query(`SELECT count(*)::int AS n FROM stripe_webhook_events WHERE status = 'dead_letter'`);
+    const run = spawnSync(process.execPath, [join(__dirname, '..', 'src', 'cli.js'), 'webhooks:retry', '--all'], {
+      env: { PATH: process.env.PATH, ...billingEnv(fake, { JOBS_ENABLED: 'false' }), DATABASE_URL: t.databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(`stripe events: retried=${rows.length} succeeded=0 still_failing=${rows.length - willDie} dead_lettered=${willDie} dead_letters_waiting=${waiting + willDie}`),
+    );
+    assert.equal((await state(broken.id)).attempts, 2);
   });
 });

@@ -212,6 +212,8 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
       const message = this.templates.render(template, { email: row.email, name: row.name, company: row.company, attributes: row.attributes }, links);
       await this.limiter.take();
       const sent = await this.mailer.send({ to: row.email, subject: message.subject, html: message.html, text: message.text, headers: this.links.headers(row.id, links), kind: 'campaign', related: { campaignId: row.campaign_id, sendId: row.id } });
+      // The SMTP acceptance time. It is committed with the batch; until then the send is in flight and
+      // the tracking recorder counts a click on it as too soon after delivery (see RECORD_BATCH).
       return { ...base, status: 'sent', attempts, sentAt: new Date(), messageId: sent.messageId };
     } catch (err) {
       const failure = err instanceof MailSendError ? err : new MailSendError((err as Error).message, 'permanent');

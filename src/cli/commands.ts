@@ -3,7 +3,7 @@ import { audienceImportCommand } from '../audiences/audience-import.command';
 import { Role, STAFF_ROLES } from '../auth/role';
 import { StaffService } from '../auth/staff.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { StripeInboxService } from '../stripe-webhooks/stripe-inbox.service';
+import { WEBHOOK_COMMANDS } from '../stripe-webhooks/webhooks.commands';
 import { CommissionService } from '../commissions/commission.service';
 import { CliCommand, UsageError } from './cli-command';
 import { EXCHANGE_COMMANDS } from '../exchange/exchange.commands';
@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   'audience:import': audienceImportCommand,
   ...EXCHANGE_COMMANDS,
   ...PAYOUT_COMMANDS,
+  ...WEBHOOK_COMMANDS,
   'admin:create': {
     usage: 'admin:create --email <email> --password <password>',
     summary: 'Create an admin account',
@@ -47,16 +48,6 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (r.ok) return 0;
       ctx.out(`first discrepancy: ${r.firstDiscrepancy}`);
       return 1;
-    },
-  },
-  'webhooks:retry': {
-    usage: 'webhooks:retry [--all]',
-    summary: 'Process stored Stripe events that failed or were left unprocessed (--all: ignore retry times)',
-    run: async (argv, ctx) => {
-      const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } }, strict: true });
-      const r = await ctx.app.get(StripeInboxService).retryDue(10_000, values.all ?? false);
-      ctx.out(`stripe events: tried=${r.tried} processed=${r.processed} failed=${r.failed}`);
-      return r.failed === 0 ? 0 : 1;
     },
   },
   'commissions:release': {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AttributionTerms } from './commission-rules';
+import { AttributionInForce, AttributionService } from '../suppliers/attribution.service';
 
 /** One row of `commissions`: an invoice's payment facts, the rate it was judged to earn, what is posted. */
 export interface CommissionRow {
@@ -40,11 +41,41 @@ export function termsOf(a: AttributionRow): AttributionTerms {
   return { commissionBp: a.commission_bp, commissionMonths: a.commission_months, firstPaidAt: a.first_paid_at, stoppedAt: a.stopped_at };
 }
 
+/**
+ * The supplier's attribution as an admin's change put it in force: the new referrer and its locked
+ * rate, while the months still count from the supplier's first payment, which stays on (and is
+ * written through to) the sign-up record.
+ */
+function movedAttribution(base: AttributionRow, terms: AttributionInForce): AttributionRow {
+  return {
+    id: base.id,
+    supplier_id: base.supplier_id,
+    referrer_id: terms.referrerId,
+    commission_bp: terms.commissionBp,
+    commission_months: terms.commissionMonths,
+    currency: terms.currency,
+    get first_paid_at() {
+      return base.first_paid_at;
+    },
+    set first_paid_at(value: Date | null) {
+      base.first_paid_at = value;
+    },
+    get stopped_at() {
+      return base.stopped_at;
+    },
+    set stopped_at(value: Date | null) {
+      base.stopped_at = value;
+    },
+  };
+}
+
 const ATTRIBUTION_COLUMNS = `a.id, a.supplier_id, a.referrer_id, a.commission_bp, a.commission_months, a.currency, a.first_paid_at, a.stopped_at`;
 
 /** The SQL of the commission money path: commission rows, attributions as commissions see them, payment facts. */
 @Injectable()
 export class CommissionRepository {
+  constructor(private readonly attributions: AttributionService) {}
+
   async suppliersOfCustomers(m: EntityManager, customers: string[]): Promise<Map<string, string>> {
     const rows: { stripe_customer_id: string; supplier_id: string }[] = await m.query(
       `SELECT stripe_customer_id, supplier_id FROM billing_accounts WHERE stripe_customer_id = ANY($1::text[])`,
@@ -56,7 +87,7 @@ export class CommissionRepository {
   /**
    * THE lookup of which attribution applies to an invoice (the supplier's attribution in force when
    * it was paid), for each invoice in input order; `lock` takes the rows FOR UPDATE in id order.
-   * Today a supplier has one attribution; with an attribution history this is the one query to switch.
+   * An admin's change of attribution (src/suppliers) applies to invoices paid after it.
    */
   async attributionsForInvoices(m: EntityManager, invoices: { supplierId: string; paidAt: Date }[], lock: boolean): Promise<(AttributionRow | null)[]> {
     const rows: AttributionRow[] = await m.query(
@@ -64,7 +95,14 @@ export class CommissionRepository {
       [[...new Set(invoices.map((i) => i.supplierId))]],
     );
     const bySupplier = new Map(rows.map((r) => [r.supplier_id, r]));
-    return invoices.map((i) => bySupplier.get(i.supplierId) ?? null);
+    // An admin may have moved the supplier since it signed up: the terms in force at the payment win.
+    const inForce = await this.attributions.inForceAtMany(m, invoices);
+    return invoices.map((i, k) => {
+      const base = bySupplier.get(i.supplierId);
+      const terms = inForce[k];
+      if (!base || !terms) return null;
+      return terms.changeId === null ? base : movedAttribution(base, terms);
+    });
   }
 
   async attributionsByIds(m: EntityManager, ids: string[]): Promise<Map<string, AttributionRow>> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { ProgramModule } from '../program/program.module';
 import { ReferrersModule } from '../referrers/referrers.module';
+import { AttributionModule } from '../suppliers/attribution.module';
 import { CommissionFactsRepository } from './commission-facts.repository';
 import { CommissionRepository } from './commission.repository';
 import { CommissionService } from './commission.service';
@@ -19,7 +20,7 @@ import { ReleaseHolds } from './release-holds';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
-  imports: [BillingModule, ProgramModule, ReferrersModule],
+  imports: [BillingModule, ProgramModule, ReferrersModule, AttributionModule],
   controllers: [EarningsController, EarningsPagesController],
   providers: [
     CommissionService,

@@ -5,6 +5,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { AnalyticsService } from './analytics/analytics.service';
 import { DealService } from './deals/deal.service';
+import { FeeController } from './fees/fee.controller';
 import { FeeService } from './fees/fee.service';
 import { LeadController } from './leads/lead.controller';
 import { LeadService } from './leads/lead.service';
@@ -24,7 +25,7 @@ import { TagService } from './tags/tag.service';
  */
 @Module({
   imports: [AuthModule, JobsModule, AudiencesModule],
-  controllers: [MemberController, ExchangeConfigController, LeadController, AnalyticsController, ExchangePagesController],
+  controllers: [MemberController, ExchangeConfigController, LeadController, AnalyticsController, ExchangePagesController, FeeController],
   providers: [RulesService, TagService, ExchangeSettingsService, MemberService, RoutingService, LeadService, DealService, FeeService, AnalyticsService, NurtureService],
   exports: [RoutingService, LeadService, MemberService, NurtureService],
 })

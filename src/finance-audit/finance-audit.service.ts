@@ -15,6 +15,7 @@ export enum FinanceAction {
   Cancel = 'payout.cancel',
   Adjust = 'adjustment.create',
   Reconcile = 'reconciliation.run',
+  AttributionChange = 'attribution.change',
 }
 
 export interface AuditRecord {

@@ -22,8 +22,17 @@ const GROUP_SIZE = 200;
 const PROCESSORS = 1;
 /** A received event not processed within this long is the retry job's (crash, overload). */
 const STALE_AFTER_SECONDS = 30;
+/**
+ * Attempts before an event is dead-lettered: the retry job stops and an admin decides (retry by hand
+ * once the cause is fixed). With the backoff below (15 s doubling, at most 1 h) the last automatic
+ * attempt comes about two hours after the first.
+ */
+export const MAX_ATTEMPTS = 10;
+/** First retry delay, doubled after every failed attempt up to MAX_BACKOFF_SECONDS. */
+export const FIRST_BACKOFF_SECONDS = 15;
+export const MAX_BACKOFF_SECONDS = 3600;
 
-export type ProcessOutcome = 'processed' | 'ignored' | 'failed' | 'skipped';
+export type ProcessOutcome = 'processed' | 'ignored' | 'failed' | 'dead_letter' | 'skipped';
 
 interface ClaimedEvent {
   id: string;
@@ -137,7 +146,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
    * processes them in one transaction; on failure, one by one. Returns how many it claimed and how
    * many of those ended failed.
    */
-  async processGroup(limit = GROUP_SIZE): Promise<{ claimed: number; failed: number }> {
+  async processGroup(limit = GROUP_SIZE): Promise<{ claimed: number; failed: number; deadLettered: number }> {
     let claimed: ClaimedEvent[] = [];
     await this.prepareNext(limit);
     try {
@@ -174,23 +183,29 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
         if (ignored.length > 0) await m.query(`UPDATE stripe_webhook_events SET status = 'ignored' WHERE id = ANY($1)`, [ignored]);
         if (postings.length > 0) await this.ledger.postMany(m, postings);
       });
-      return { claimed: claimed.length, failed: 0 };
+      return { claimed: claimed.length, failed: 0, deadLettered: 0 };
     } catch (err) {
       if (claimed.length === 0) throw err; // the claim itself failed: nothing was taken
       if (claimed.length === 1) {
-        await this.recordFailure(claimed[0].id, err);
-        return { claimed: 1, failed: 1 };
+        const outcome = await this.recordFailure(claimed[0].id, err);
+        return { claimed: 1, failed: outcome === 'failed' ? 1 : 0, deadLettered: outcome === 'dead_letter' ? 1 : 0 };
       }
       // Rolled back: every event is 'received' again. One by one, so only the bad one fails.
       let failed = 0;
-      for (const row of claimed) if ((await this.process(row.id, row.payload)) === 'failed') failed++;
-      return { claimed: claimed.length, failed };
+      let deadLettered = 0;
+      for (const row of claimed) {
+        const outcome = await this.process(row.id, row.payload);
+        if (outcome === 'failed') failed++;
+        else if (outcome === 'dead_letter') deadLettered++;
+      }
+      return { claimed: claimed.length, failed, deadLettered };
     }
   }
 
   /**
    * Processes one stored event exactly once in its own transaction; a locked or finished row is
    * skipped. `event` is the already-parsed payload when the caller has it (saves reading it back).
+   * A dead letter is processed too (only admins and the CLI ask for one).
    */
   async process(id: string, event?: Stripe.Event): Promise<ProcessOutcome> {
     if (event) await this.handlers.prepare([event]);
@@ -198,7 +213,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       return await this.db.transaction(async (m) => {
         const [rows]: [{ type: string; payload?: Stripe.Event }[], number] = await m.query(
           `UPDATE stripe_webhook_events e SET status = 'processed', processed_at = now(), attempts = e.attempts + 1, last_error = NULL, next_attempt_at = NULL
-             FROM (SELECT id FROM stripe_webhook_events WHERE id = $1 AND status IN ('received','failed') FOR UPDATE SKIP LOCKED) x
+             FROM (SELECT id FROM stripe_webhook_events WHERE id = $1 AND status IN ('received','failed','dead_letter') FOR UPDATE SKIP LOCKED) x
             WHERE e.id = x.id
         RETURNING e.type, ${event ? '' : 'e.payload, '}set_config('synchronous_commit', 'off', true) AS sync`,
           [id],
@@ -215,8 +230,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
         return 'processed';
       });
     } catch (err) {
-      await this.recordFailure(id, err);
-      return 'failed';
+      return this.recordFailure(id, err);
     }
   }
 
@@ -231,29 +245,47 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     if (rows.length > 0) await this.handlers.prepare(rows.map((r) => r.payload));
   }
 
-  /** Marks the event failed with the reason and schedules its retry (exponential backoff, at most 1 h). */
-  private async recordFailure(id: string, err: unknown): Promise<void> {
+  /**
+   * Records a failed attempt with its reason. Below MAX_ATTEMPTS the event is 'failed' and the retry
+   * job tries again after an exponential backoff (FIRST_BACKOFF_SECONDS doubling, at most
+   * MAX_BACKOFF_SECONDS); the attempt that reaches MAX_ATTEMPTS dead-letters it (no next attempt).
+   */
+  private async recordFailure(id: string, err: unknown): Promise<'failed' | 'dead_letter'> {
     const reason = describe(err);
-    await this.db.query(
-      `UPDATE stripe_webhook_events SET status = 'failed', attempts = attempts + 1, last_error = $2,
-              next_attempt_at = now() + make_interval(secs => least(3600, 15 * power(2, least(attempts, 8))))
-        WHERE id = $1 AND status IN ('received','failed')`,
-      [id, reason.slice(0, 2000)],
+    const [rows]: [{ status: 'failed' | 'dead_letter'; attempts: number }[], number] = await this.db.query(
+      `UPDATE stripe_webhook_events
+          SET attempts = attempts + 1, last_error = $2,
+              status = CASE WHEN attempts + 1 >= $3 THEN 'dead_letter' ELSE 'failed' END,
+              next_attempt_at = CASE WHEN attempts + 1 >= $3 THEN NULL
+                                     ELSE now() + make_interval(secs => least($5::float8, $4::float8 * power(2, least(attempts, 30)))) END,
+              dead_lettered_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE dead_lettered_at END
+        WHERE id = $1 AND status IN ('received','failed','dead_letter')
+    RETURNING status, attempts`,
+      [id, reason.slice(0, 2000), MAX_ATTEMPTS, FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS],
     );
-    this.logger.warn({ id, reason }, 'stripe event failed; the retry job will try again');
+    const outcome = rows[0]?.status ?? 'failed';
+    if (outcome === 'dead_letter') this.logger.error({ id, reason, attempts: rows[0].attempts }, 'stripe event dead-lettered: no more automatic retries; an admin may retry it');
+    else this.logger.warn({ id, reason }, 'stripe event failed; the retry job will try again');
+    return outcome;
   }
 
-  /** The retry job: failed events whose time has come, and received ones nobody processed. */
-  async retryDue(limit = 500, all = false): Promise<WebhookRetryReportView> {
+  /**
+   * The retry job: failed events whose time has come, and received ones nobody processed. `all`:
+   * every failed event whatever its retry time; `deadLetters`: dead letters too (by hand only).
+   */
+  async retryDue(limit = 500, all = false, deadLetters = false): Promise<WebhookRetryReportView> {
     // Failed events whose time has come (`all`: every failed one), one by one.
     const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM stripe_webhook_events WHERE status = 'failed' AND ($2 OR next_attempt_at <= now()) ORDER BY received_at LIMIT $1`,
-      [limit, all],
+      `SELECT id FROM stripe_webhook_events
+        WHERE (status = 'failed' AND ($2 OR next_attempt_at <= now())) OR ($3 AND status = 'dead_letter')
+        ORDER BY received_at LIMIT $1`,
+      [limit, all, deadLetters],
     );
-    const report = { tried: rows.length, processed: 0, failed: 0 };
+    const report = { tried: rows.length, processed: 0, failed: 0, deadLettered: 0, deadLettersWaiting: 0 };
     for (const { id } of rows) {
       const outcome = await this.process(id);
       if (outcome === 'failed') report.failed++;
+      else if (outcome === 'dead_letter') report.deadLettered++;
       else report.processed++;
     }
     // Received events left behind (a crash, a processor that fell behind; `all`: any age): in groups,
@@ -267,10 +299,18 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       const group = await this.processGroup(size);
       report.tried += group.claimed;
       report.failed += group.failed;
-      report.processed += group.claimed - group.failed;
+      report.deadLettered += group.deadLettered;
+      report.processed += group.claimed - group.failed - group.deadLettered;
       if (group.claimed < size) break;
     }
+    const [waiting] = await this.db.query(`SELECT count(*)::int AS n FROM stripe_webhook_events WHERE status = 'dead_letter'`);
+    report.deadLettersWaiting = waiting.n;
     return report;
+  }
+
+  /** Admins: every dead letter once more, by hand (after the cause is fixed). */
+  retryDeadLetters(limit = 1000): Promise<WebhookRetryReportView> {
+    return this.retryDue(limit, false, true);
   }
 
   async retryOne(id: string): Promise<WebhookEventView> {
@@ -281,7 +321,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
 
   async list(status: string | undefined, limit: number, offset: number): Promise<WebhookEventView[]> {
     const rows: Record<string, any>[] = await this.db.query(
-      `SELECT id, type, status, attempts, last_error, received_at, processed_at, next_attempt_at FROM stripe_webhook_events
+      `SELECT id, type, status, attempts, last_error, received_at, processed_at, next_attempt_at, dead_lettered_at FROM stripe_webhook_events
         WHERE ($1::text IS NULL OR status = $1) ORDER BY received_at DESC, id LIMIT $2 OFFSET $3`,
       [status ?? null, limit, offset],
     );
@@ -290,7 +330,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
 
   async one(id: string): Promise<WebhookEventView> {
     const rows: Record<string, any>[] = await this.db.query(
-      `SELECT id, type, status, attempts, last_error, received_at, processed_at, next_attempt_at FROM stripe_webhook_events WHERE id = $1`,
+      `SELECT id, type, status, attempts, last_error, received_at, processed_at, next_attempt_at, dead_lettered_at FROM stripe_webhook_events WHERE id = $1`,
       [id],
     );
     if (!rows[0]) throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_EVENT_NOT_FOUND, `No stored Stripe event ${id}`);
@@ -314,5 +354,6 @@ function toView(r: Record<string, any>): WebhookEventView {
     receivedAt: r.received_at,
     processedAt: r.processed_at,
     nextAttemptAt: r.next_attempt_at,
+    deadLetteredAt: r.dead_lettered_at,
   };
 }

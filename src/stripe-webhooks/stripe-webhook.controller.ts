@@ -8,7 +8,7 @@ import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stri
 import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';
 import { StripeInboxService } from './stripe-inbox.service';
 
-const STATUSES = ['received', 'processed', 'ignored', 'failed'];
+const STATUSES = ['received', 'processed', 'ignored', 'failed', 'dead_letter'];
 
 /** Stripe's signature tolerance, seconds: the library refuses older timestamps, we refuse later ones too. */
 const TOLERANCE_SECONDS = 300;
@@ -45,8 +45,8 @@ export class StripeWebhookController {
 
   @Get('events')
   @Roles(Role.Admin, Role.Finance)
-  @ApiOperation({ summary: 'Stored Stripe events, newest first; ?status=failed shows what failed and why' })
-  @ApiQuery({ name: 'status', required: false, description: 'received, processed, ignored or failed' })
+  @ApiOperation({ summary: 'Stored Stripe events, newest first; ?status=failed shows what failed and why, ?status=dead_letter what gave up retrying' })
+  @ApiQuery({ name: 'status', required: false, description: 'received, processed, ignored, failed or dead_letter' })
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–500 (default 50)' })
   @ApiQuery({ name: 'offset', required: false, description: 'Rows to skip (default 0)' })
   @ApiOkResponse({ type: [WebhookEventView] })
@@ -67,7 +67,7 @@ export class StripeWebhookController {
   @Post('events/:id/retry')
   @Roles(Role.Admin)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Process a received or failed event now (a processed one is left alone)' })
+  @ApiOperation({ summary: 'Process a received, failed or dead-lettered event now (a processed one is left alone)' })
   @ApiParam({ name: 'id', description: 'Stripe event id (evt_...)' })
   @ApiOkResponse({ type: WebhookEventView })
   retry(@Param('id') id: string): Promise<WebhookEventView> {
@@ -81,5 +81,14 @@ export class StripeWebhookController {
   @ApiOkResponse({ type: WebhookRetryReportView })
   retryDue(): Promise<WebhookRetryReportView> {
     return this.inbox.retryDue();
+  }
+
+  @Post('dead-letters/retry')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retry every dead-lettered event once (after fixing what they lacked); one that fails again stays a dead letter' })
+  @ApiOkResponse({ type: WebhookRetryReportView })
+  retryDeadLetters(): Promise<WebhookRetryReportView> {
+    return this.inbox.retryDeadLetters();
   }
 }

@@ -10,7 +10,7 @@ import { formatBasisPoints } from '../money/money';
 import { ProgramService } from '../program/program.service';
 import { PromoCode } from '../promo-codes/promo-code.entity';
 import { PromoCodeService } from '../promo-codes/promo-code.service';
-import { corporateDomain, emailDomain, isPlausibleTaxId, normalizeTaxId } from '../referrers/company-identity';
+import { emailDomain, isPlausibleTaxId, isSameCompany, normalizeTaxId } from '../referrers/company-identity';
 import { Referrer } from '../referrers/referrer.entity';
 import { SplitService } from '../splits/split.service';
 import { SupplierAttribution } from './attribution.entity';
@@ -23,11 +23,9 @@ export interface SignUpContext {
   linkCode?: string;
 }
 
-/** Self-referral: the supplier is the referrer's own company (same tax id or same corporate domain). */
+/** Self-referral: the supplier is the referrer's own company (same tax id or same registrable corporate domain). */
 export function isSelfReferral(supplier: { taxId: string; email: string }, referrer: Pick<Referrer, 'companyTaxId' | 'emailDomain'>): boolean {
-  if (referrer.companyTaxId && referrer.companyTaxId === supplier.taxId) return true;
-  const domain = corporateDomain(supplier.email);
-  return domain !== null && domain === referrer.emailDomain;
+  return isSameCompany({ taxId: supplier.taxId, emailDomain: emailDomain(supplier.email) }, { taxId: referrer.companyTaxId, emailDomain: referrer.emailDomain });
 }
 
 @Injectable()

@@ -5,15 +5,16 @@ import { ProgramModule } from '../program/program.module';
 import { PromoCodesModule } from '../promo-codes/promo-codes.module';
 import { SplitsModule } from '../splits/splits.module';
 import { SupplierAttribution } from './attribution.entity';
+import { AttributionModule } from './attribution.module';
 import { SupplierPagesController } from './supplier-pages.controller';
 import { SupplierController } from './supplier.controller';
 import { Supplier } from './supplier.entity';
 import { SupplierService } from './supplier.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule],
+  imports: [TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule, AttributionModule],
   controllers: [SupplierController, SupplierPagesController],
   providers: [SupplierService],
-  exports: [SupplierService],
+  exports: [SupplierService, AttributionModule],
 })
 export class SuppliersModule {}

@@ -28,7 +28,10 @@ const WRITERS = 2;
 /**
  * A whole batch of hits in ONE statement (one round trip, atomic on its own):
  * - `event`: each hit joined to its send; the verdict computed in JS from agent, address and method
- *   is completed here with the one rule that needs the send (a click too soon after delivery);
+ *   is completed here with the one rule that needs the send (a click too soon after delivery). A
+ *   click on a send with no delivery time committed yet is too soon as well: the sender records
+ *   sent_at (the SMTP acceptance time) only when its batch commits, so such a send is in flight,
+ *   i.e. its message was accepted moments ago (the link cannot be known otherwise);
  * - `locked`: the sends whose first open / click of a kind this batch is, locked in id order, with
  *   their previous flags (FOR UPDATE re-reads the latest version, so two instances agree);
  * - `upd`: sets those first-event timestamps once;
@@ -44,7 +47,7 @@ WITH hit AS (
   SELECT h.*, s.campaign_id, floor(extract(epoch FROM h.at - s.sent_at) * 1000)::bigint AS delay_ms
   FROM hit h JOIN campaign_sends s ON s.id = h.send_id
 ), event AS (
-  SELECT t.*, (t.kind = 'click' AND NOT t.machine AND coalesce(t.delay_ms < $9, false)) AS too_soon FROM timed t
+  SELECT t.*, (t.kind = 'click' AND NOT t.machine AND coalesce(t.delay_ms < $9, true)) AS too_soon FROM timed t
 ), first AS (
   SELECT send_id,
          bool_or(machine OR too_soon) AS mo, bool_or(NOT (machine OR too_soon)) AS ho,

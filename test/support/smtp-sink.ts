@@ -21,6 +21,11 @@ export class SmtpSink {
   /** Don't keep message text (benchmarks at 100,000 messages). */
   countOnly = false;
   count = 0;
+  /**
+   * Called with each message before the sink answers its DATA (so the sender still waits); the
+   * answer follows when the returned promise settles. Tests use it to act while a send is in flight.
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -62,8 +67,10 @@ export class SmtpSink {
         stream.on('end', () => {
           this.count++;
           const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-          if (!this.countOnly) this.received.push({ to, raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-          callback();
+          const mail = { to, raw: this.countOnly ? '' : Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+          if (!this.countOnly) this.received.push(mail);
+          if (!this.beforeAccept) return callback();
+          this.beforeAccept(mail).then(() => callback(), (err: Error) => callback(err));
         });
       },
     });

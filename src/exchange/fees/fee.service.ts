@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LedgerService } from '../../ledger/ledger.service';
 import { AccountKind, PostingCause } from '../../ledger/ledger.types';
+import { formatMoney } from '../../money/money';
 import { ExchangeSettingsService } from '../settings/settings.service';
 import { feeFor } from './fee';
+import { MemberFeesView } from './fee.dto';
 
 /**
  * The referral fee on a won deal, credited to the member that submitted the lead, inside the
@@ -44,5 +46,34 @@ export class FeeService {
       posting.postingId,
     ]);
     return amount;
+  }
+
+  /** What a member earned in referral fees: each fee, the total, and its balances in the ledger. */
+  async forMember(memberId: string, m: EntityManager): Promise<MemberFeesView> {
+    const { currency } = await this.settings.get(m);
+    const rows: { lead_id: string; company_name: string; amount: bigint; currency: string; basis: string; created_at: Date }[] = await m.query(
+      `SELECT f.lead_id, l.company_name, f.amount, f.currency, f.basis, f.created_at
+         FROM exchange_fees f JOIN exchange_leads l ON l.id = f.lead_id
+        WHERE f.member_id = $1 ORDER BY f.created_at DESC, f.id DESC`,
+      [memberId],
+    );
+    const total = rows.filter((r) => r.currency.trim() === currency).reduce((sum, r) => sum + BigInt(r.amount), 0n);
+    const balances = await this.ledger.balances(memberId, currency, m);
+    return {
+      currency,
+      total: total.toString(),
+      totalText: formatMoney(total, currency),
+      available: balances.available.toString(),
+      paid: balances.paid.toString(),
+      fees: rows.map((r) => ({
+        leadId: r.lead_id,
+        leadCompany: r.company_name,
+        amount: BigInt(r.amount).toString(),
+        amountText: formatMoney(BigInt(r.amount), r.currency.trim()),
+        currency: r.currency.trim(),
+        basis: r.basis,
+        createdAt: r.created_at,
+      })),
+    };
   }
 }
