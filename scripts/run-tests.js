@@ -6,7 +6,7 @@
 // Jest loads NestJS 12's ES-module packages from our CommonJS build through require(esm), which it
 // supports on Node >= 24.9 with --experimental-vm-modules.
 const { spawn } = require('node:child_process');
-const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
 const net = require('node:net');
 const os = require('node:os');
@@ -28,9 +28,10 @@ function freePort() {
 /** Compiled specs whose .ts source is gone (tsc never deletes outputs) would still run: remove them. */
 function removeOrphanSpecs(dir) {
   if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name;
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) removeOrphanSpecs(full);
+    if (entry.isDirectory()) removeOrphanSpecs(full);
     else if (name.endsWith('.spec.js')) {
       const source = join(root, full.slice(join(root, 'dist').length + 1)).replace(/\.js$/, '.ts');
       if (!existsSync(source)) {
