@@ -7,6 +7,8 @@ import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
 import { sessionMeta } from './auth.controller';
 import { AuthService } from './auth.service';
+import { PasswordResetService } from './password-reset.service';
+import { pickLocale } from '../web/messages';
 import { WebLocalAuthGuard } from './local-auth.guard';
 import { Role } from './role';
 
@@ -32,6 +34,7 @@ export class AuthPagesController {
   constructor(
     private readonly views: ViewService,
     private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Get('login')
@@ -61,6 +64,44 @@ export class AuthPagesController {
     const token = await this.auth.issueToken(req.user, sessionMeta(req));
     res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
     res.redirect(303, safeNext(body.next, req.user.role));
+  }
+
+  @Get('reset-password')
+  @Public()
+  resetPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string): void {
+    this.views.render('reset-password', req, res, { title: this.views.t(req, 'reset.title'), token: typeof token === 'string' ? token : undefined });
+  }
+
+  @Post('reset-password')
+  @Public()
+  @HttpCode(200)
+  async requestReset(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const title = this.views.t(req, 'reset.title');
+    if (typeof body.email !== 'string' || !body.email.includes('@') || body.email.length > 320) {
+      this.views.render('reset-password', req, res, { title, error: { code: 'VALIDATION_FAILED', message: this.views.t(req, 'error.generic') } }, 400);
+      return;
+    }
+    const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers['accept-language']);
+    await this.resets.request(body.email, locale, req.ip ?? 'unknown');
+    this.views.render('reset-password', req, res, { title, sent: true, notice: this.views.t(req, 'reset.sent') });
+  }
+
+  @Post('reset-password/confirm')
+  @Public()
+  @HttpCode(200)
+  async confirmReset(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const title = this.views.t(req, 'reset.title');
+    const token = typeof body.token === 'string' ? body.token : '';
+    try {
+      await this.resets.confirm(token, typeof body.newPassword === 'string' ? body.newPassword : '');
+    } catch (err) {
+      if (!(err instanceof DomainException)) throw err;
+      const message = localizedErrorMessage(req, err.code, err.message, err.details);
+      this.views.render('reset-password', req, res, { title, token: err.code === 'RESET_TOKEN_INVALID' ? undefined : token, error: { code: err.code, message } }, err.httpStatus);
+      return;
+    }
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    this.views.render('reset-password', req, res, { title, sent: true, notice: this.views.t(req, 'reset.done') });
   }
 
   @Post('logout')

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
 import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from './access.decorators';
-import { AccountStatusView, AccountView, ChangePasswordDto, CreateStaffDto, LoginDto, TokenView } from './auth.dto';
+import { AccountStatusView, AccountView, ChangePasswordDto, CreateStaffDto, LoginDto, PasswordResetAcceptedView, PasswordResetConfirmDto, PasswordResetRequestDto, TokenView } from './auth.dto';
+import { PasswordResetService } from './password-reset.service';
+import { pickLocale } from '../web/messages';
 import { AuthService } from './auth.service';
 import { LocalAuthGuard } from './local-auth.guard';
 import { ALL_ROLES, Role } from './role';
@@ -18,6 +20,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly staff: StaffService,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Post('auth/login')
@@ -52,6 +55,26 @@ export class AuthController {
     const token = await this.auth.issueToken(user, sessionMeta(req));
     if (req.cookies?.[SESSION_COOKIE]) res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
     return { ...token, account: { id: user.id, email: user.email, role: user.role } };
+  }
+
+  @Post('auth/password-reset')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Ask for a password reset link by email (valid one hour, single use); the answer is the same whether or not the address has an account' })
+  @ApiAcceptedResponse({ type: PasswordResetAcceptedView })
+  async requestReset(@Body() dto: PasswordResetRequestDto, @Req() req: Request): Promise<PasswordResetAcceptedView> {
+    const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers['accept-language']);
+    await this.resets.request(dto.email, locale, req.ip ?? 'unknown');
+    return { accepted: true };
+  }
+
+  @Post('auth/password-reset/confirm')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with the token of a reset link: the link is used up and every session of the account ends' })
+  @ApiBadRequestResponse({ description: 'RESET_TOKEN_INVALID, WEAK_PASSWORD', type: ErrorBody })
+  confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    return this.resets.confirm(dto.token, dto.newPassword);
   }
 
   @Get('auth/me')

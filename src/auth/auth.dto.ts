@@ -70,3 +70,27 @@ export class AccountStatusView {
   @ApiProperty({ description: 'When the account was disabled (ISO 8601), null when active', nullable: true, type: String })
   disabledAt: string | null;
 }
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ description: 'Email of the account' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty({ description: 'The token from the reset link' })
+  @IsString()
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ description: 'The new password: 12+ characters and hard to guess' })
+  @IsString()
+  @MaxLength(200)
+  newPassword: string;
+}
+
+export class PasswordResetAcceptedView {
+  @ApiProperty({ description: 'Always true: a link was sent if the address has an account', enum: [true] })
+  accepted: true;
+}

@@ -9,6 +9,7 @@ export enum AuthErrorCode {
   CURRENT_PASSWORD_WRONG = 'CURRENT_PASSWORD_WRONG',
   CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  RESET_TOKEN_INVALID = 'RESET_TOKEN_INVALID',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -24,6 +25,7 @@ export class AuthException extends DomainException<AuthErrorCode> {
       case AuthErrorCode.ACCOUNT_DISABLED:
         return 403;
       case AuthErrorCode.CURRENT_PASSWORD_WRONG:
+      case AuthErrorCode.RESET_TOKEN_INVALID:
         return 400;
       case AuthErrorCode.CANNOT_DISABLE_SELF:
         return 409;

@@ -14,6 +14,7 @@ import { StaffService } from './staff.service';
 import { JwtStrategy, LocalStrategy } from './strategies';
 import './auth.messages';
 import { RateLimitService } from './rate-limit.service';
+import { PasswordResetService } from './password-reset.service';
 import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
 
@@ -29,6 +30,7 @@ import { User } from './user.entity';
   providers: [
     AuthService,
     SessionRepository,
+    PasswordResetService,
     RateLimitService,
     StaffService,
     LocalStrategy,

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { MailerService } from '../mail/mailer.service';
+import { Locale, translate } from '../web/messages';
+import { AuthErrorCode, AuthException } from './auth.exception';
+import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
+import { RateLimitService } from './rate-limit.service';
+import { SessionRepository } from './session.repository';
+
+const RESET_LIFE_SECONDS = 3600;
+const sha256 = (token: string) => createHash('sha256').update(token).digest();
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Password reset by email: a single-use link valid for an hour. Asking answers the same whether or
+ * not the address has an account; using the link sets the password and ends every session.
+ */
+@Injectable()
+export class PasswordResetService {
+  private readonly logger = new Logger('PasswordReset');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly mailer: MailerService,
+    private readonly sessions: SessionRepository,
+    private readonly limits: RateLimitService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Sends a reset link when the address has an active account; the caller learns nothing either way. */
+  async request(email: string, locale: Locale, clientIp: string): Promise<void> {
+    const normalized = normalizeEmail(email);
+    await this.limits.consume({ name: 'reset-address', points: 20, windowSeconds: 3600 }, clientIp);
+    // Per address asked for: a few mails an hour at most, silently (the answer must not differ).
+    const perEmail = await this.limits.consume({ name: 'reset-email', points: 3, windowSeconds: 3600 }, normalized).then(() => true, () => false);
+    if (!perEmail) return;
+    const [user] = await this.db.query(`SELECT id, email FROM users WHERE email = $1 AND disabled_at IS NULL`, [normalized]);
+    if (!user) return;
+    const token = randomBytes(32).toString('base64url');
+    await this.db.query(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [user.id, sha256(token), RESET_LIFE_SECONDS]);
+    const link = `${this.config.publicBaseUrl}/reset-password?token=${token}`;
+    const t = (key: string) => translate(locale, key, { link });
+    // Not awaited: the answer takes as long whether or not a mail goes out.
+    this.mailer
+      .send({
+        to: user.email,
+        subject: t('reset.mail.subject'),
+        text: `${t('reset.mail.body')}\n\n${link}\n\n${t('reset.mail.ignore')}`,
+        html: `<p>${escapeHtml(t('reset.mail.body'))}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(t('reset.mail.ignore'))}</p>`,
+      })
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'password reset mail not sent'));
+  }
+
+  /** Sets a new password with a reset token: the token is used up and every session of the account ends. */
+  async confirm(token: string, newPassword: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [row] = await m.query(
+        `SELECT r.id, r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.disabled_at IS NULL FOR UPDATE OF r`,
+        [sha256(token)],
+      );
+      if (!row) throw new AuthException(AuthErrorCode.RESET_TOKEN_INVALID, 'This reset link is invalid, used or expired; ask for a new one', { field: 'token' });
+      assertStrongPassword(newPassword, row.email);
+      await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [row.user_id, await hashPassword(newPassword)]);
+      // This link and any other outstanding link of the account are used up.
+      await m.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [row.user_id]);
+      await this.sessions.revokeAllOf(row.user_id, m);
+    });
+  }
+}
