@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
+import { backoffSchedule } from '../common/retry/retry';
 import { JobsService } from '../jobs/jobs.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
@@ -12,6 +13,9 @@ import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stri
 import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';
 
 export const RETRY_JOB = 'stripe-webhooks.retry';
+
+/** Waits before the retries of a failed event: 15 s doubling to at most an hour (looked up by attempt in SQL). */
+const RETRY_SCHEDULE_SECONDS = backoffSchedule({ baseMs: 15_000, maxMs: 3_600_000 }, 10).map((ms) => ms / 1000);
 /** Events claimed and processed in one transaction (one commit, one postMany for all of them). */
 const GROUP_SIZE = 200;
 /**
@@ -223,9 +227,9 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     const reason = describe(err);
     await this.db.query(
       `UPDATE stripe_webhook_events SET status = 'failed', attempts = attempts + 1, last_error = $2,
-              next_attempt_at = now() + make_interval(secs => least(3600, 15 * power(2, least(attempts, 8))))
+              next_attempt_at = now() + make_interval(secs => ($3::float8[])[least(attempts + 1, cardinality($3::float8[]))])
         WHERE id = $1 AND status IN ('received','failed')`,
-      [id, reason.slice(0, 2000)],
+      [id, reason.slice(0, 2000), RETRY_SCHEDULE_SECONDS],
     );
     this.logger.warn({ id, reason }, 'stripe event failed; the retry job will try again');
   }
