@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
+import { backoffDelayMs } from '../common/retry/retry';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { CompiledTemplate, EmailTemplateService } from '../email-templates/email-template.service';
 import { bumpCounters, CounterDeltas } from '../funnel/funnel-counters';
@@ -223,7 +224,7 @@ export class CampaignSender implements OnApplicationBootstrap, BeforeApplication
         return { ...base, status, attempts, sentAt: status === 'bounced' ? new Date() : null, error: failure.message };
       }
       if (attempts >= MAX_ATTEMPTS) return { ...base, status: 'failed', attempts, error: failure.message };
-      const delay = Math.min(this.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
+      const delay = backoffDelayMs(attempts, { baseMs: this.retryBaseMs, maxMs: 3_600_000 });
       return { ...base, status: 'queued', attempts, nextAt: new Date(Date.now() + delay), error: failure.message };
     }
   }

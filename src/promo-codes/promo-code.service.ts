@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../auth/auth.service';
+import { retry } from '../common/retry/retry';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { formatBasisPoints } from '../money/money';
 import { SplitService } from '../splits/split.service';
@@ -8,6 +9,9 @@ import { generateCode, isWellFormedCode, normalizeCode } from './code-format';
 import { PromoCodeQuoteView, PromoCodeView } from './promo-code.dto';
 import { PromoCode, PromoCodeStatus } from './promo-code.entity';
 import { PromoCodeErrorCode, PromoCodeException } from './promo-code.exception';
+
+/** The random code is someone's already: draw another. */
+class CodeTaken extends Error {}
 
 @Injectable()
 export class PromoCodeService {
@@ -27,17 +31,19 @@ export class PromoCodeService {
 
   /** Issues a fresh random code inside the caller's transaction (retrying the rare collision). */
   async issue(m: EntityManager, referrerId: string): Promise<PromoCode> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const code = generateCode();
-      const exists = await m.exists(PromoCode, { where: { code } });
-      if (exists) continue;
-      try {
-        return await m.save(m.create(PromoCode, { referrerId, code, status: PromoCodeStatus.Active }));
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-      }
+    try {
+      return await retry(
+        async () => {
+          const code = generateCode();
+          if (await m.exists(PromoCode, { where: { code } })) throw new CodeTaken();
+          return await m.save(m.create(PromoCode, { referrerId, code, status: PromoCodeStatus.Active }));
+        },
+        { attempts: 5, retryIf: (err) => err instanceof CodeTaken || isUniqueViolation(err) },
+      );
+    } catch (err) {
+      if (err instanceof CodeTaken || isUniqueViolation(err)) throw new Error('Could not issue a unique promo code after 5 attempts');
+      throw err;
     }
-    throw new Error('Could not issue a unique promo code after 5 attempts');
   }
 
   async forReferrer(referrerId: string, m: EntityManager = this.db.manager): Promise<PromoCode> {

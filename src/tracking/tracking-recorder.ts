@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { randomShard } from '../funnel/funnel-counters';
+import { isTransientConflict, retry } from '../common/retry/retry';
 import { CLICK_TOO_FAST_MS, classifyClick, classifyOpen } from './machine-detection';
 
 export interface TrackingHit {
@@ -129,17 +130,12 @@ export class TrackingRecorder {
 
   private async writeWithRetry(hits: TrackingHit[]): Promise<void> {
     const params = batchParams(hits);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // A named statement on the driver's pool: PostgreSQL parses and plans it once per connection.
-        await ((this.db.driver as PostgresDriver).master as Pool).query({ name: 'tracking_record_batch', text: RECORD_BATCH, values: [...params, randomShard()] });
-        return;
-      } catch (err) {
-        // Two batches (or instances) touching the same sends or counter shard in another order.
-        const code = (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code;
-        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
-      }
-    }
+    // Two batches (or instances) touching the same sends or counter shard in another order: run it again.
+    await retry(
+      // A named statement on the driver's pool: PostgreSQL parses and plans it once per connection.
+      () => ((this.db.driver as PostgresDriver).master as Pool).query({ name: 'tracking_record_batch', text: RECORD_BATCH, values: [...params, randomShard()] }),
+      { attempts: 5, retryIf: isTransientConflict },
+    );
   }
 }
 
