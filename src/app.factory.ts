@@ -23,7 +23,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Open pixels and click redirects (thousands a second) go first, ahead of the global middleware
   // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).

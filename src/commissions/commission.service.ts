@@ -8,7 +8,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind, PostingCause, PostingLine, PostingRequest } from '../ledger/ledger.types';
 import { StripeClient } from '../stripe/stripe.client';
-import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
+import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exception';
 import { CommissionSplit, difference, isZero, targetSplit, withinCommissionMonths } from './commission-math';
 

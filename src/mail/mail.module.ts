@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MailerService } from './mailer.service';
 
-/** Transactional mail for every feature: inject MailerService and call send(). */
-@Global()
+/** Transactional mail: a feature imports MailModule, injects MailerService and calls send(). */
 @Module({ providers: [MailerService], exports: [MailerService] })
 export class MailModule {}

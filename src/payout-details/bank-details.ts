@@ -12,7 +12,7 @@ export interface BankDetails {
 
 export type BankDetailsProblem = { field: keyof BankDetails; problem: string };
 
-const HOLDER = /^[\p{L}\p{N} .,'"&()«»\-]{2,140}$/u;
+const HOLDER = /^[\p{L}\p{N} .,'"&()«»-]{2,140}$/u;
 const RU_BIC = /^04\d{7}$/;
 const SWIFT = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationService } from './reconciliation.service';
+import { StripeModule } from '../stripe/stripe.module';
 
 @Module({
-  imports: [FinanceAuditModule],
+  imports: [StripeModule, FinanceAuditModule],
   controllers: [ReconciliationController],
   providers: [ReconciliationService],
   exports: [ReconciliationService],
