@@ -35,6 +35,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
       genReqId: (req) => (req as unknown as { correlationId: string }).correlationId,
       customProps: (req) => ({ correlationId: (req as unknown as { correlationId: string }).correlationId }),
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)} ms`,
     }),
   );
   app.use(httpMetrics);
