@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const db = await resolveDatabase(config, (line) => logger.debug({ postgres: line }, 'embedded postgres'));
   logger.debug({ database: config.databaseUrl ? 'DATABASE_URL' : `embedded (${config.dataDir}/pg)` }, 'database ready');
   const applied = await runMigrations(db.url);
-  if (applied.length) logger.info({ migrations: applied }, `${applied.length} migration(s) applied`);
+  if (applied.length && config.logFormat === 'json') logger.info({ migrations: applied }, 'migrations applied');
+  else if (applied.length) logger.info(`${applied.length} migration(s) applied, last ${applied[applied.length - 1]}`);
   const app = await createApp(config, db.url, logger);
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
