@@ -8,7 +8,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
 import { COUNTER_SHARDS } from '../src/funnel/funnel-counters';
-import { signClick, signToken } from '../src/tracking/tracking-token';
+import { signClick, signToken } from '../src/common/tracking-token';
 import { peakRssMb, startBenchEnv } from './support/bench-env';
 
 const LOAD_FLAG = '--load';

@@ -27,7 +27,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Open pixels and click redirects (thousands a second) go first, ahead of the global middleware
   // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).
@@ -44,6 +44,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
         req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
+      customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} ${Math.round(ms)} ms`,
     }),
   );
   app.use(httpMetrics);

@@ -18,10 +18,11 @@ async function main(): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`unknown command "${name}"\n\n${help()}`);
+    process.stderr.write(`unknown command "${name}"; \`npm run cli -- help\` lists the commands\n`);
     return 64;
   }
   const config = configOrExit();
+  showStacks = config.logLevel === 'debug' || config.logLevel === 'trace';
   try {
     return await withCliContext(config, (ctx) => command.run(argv, ctx));
   } catch (err) {
@@ -37,10 +38,29 @@ async function main(): Promise<number> {
   }
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** LOG_LEVEL=debug (or trace) prints the stack of an unexpected error; otherwise one line. */
+let showStacks = false;
+
+/** One line for a person: what went wrong, without the stack. */
+function errorLine(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code && FILE_ERRORS[e.code] && e.path) return `${e.path}: ${FILE_ERRORS[e.code]}`;
+  if (e?.code === 'ECONNREFUSED') return `cannot reach the database (${e.message}); is PostgreSQL running, is DATABASE_URL right?`;
+  const message = e instanceof Error ? e.message : String(err);
+  return message.split('\n')[0] || 'unexpected error';
+}
+
 main().then(
   (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`handshake cli: ${err.stack ?? err.message}\n`);
+  (err: unknown) => {
+    process.stderr.write(`handshake cli: ${showStacks ? ((err as Error)?.stack ?? String(err)) : errorLine(err)}\n`);
     process.exit(1);
   },
 );

@@ -21,7 +21,8 @@ beforeAll(async () => {
   sink = await new SmtpSink().start();
   fake = await new FakeStripe().start();
   billing = new FakeStripeBilling(fake);
-  t = await startTestApp('funnel', { env: billingEnv(fake, { JOBS_ENABLED: 'false', SMTP_URL: sink.url, MAIL_RATE_PER_SECOND: '1000' }) });
+  // The test sets client addresses through X-Forwarded-For, from a proxy on this machine.
+  t = await startTestApp('funnel', { env: billingEnv(fake, { JOBS_ENABLED: 'false', SMTP_URL: sink.url, MAIL_RATE_PER_SECOND: '1000', TRUST_PROXY: 'loopback' }) });
   token = await staffToken(t, Role.Marketer);
 });
 afterAll(async () => {

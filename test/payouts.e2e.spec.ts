@@ -133,7 +133,7 @@ describe('a payout batch from preview to paid', () => {
     const again = await request(t.url).post('/api/payouts/batches').set(auth(alice.token)).send({}).expect(422);
     assert.equal(again.body.error.code, 'NOTHING_TO_PAY');
 
-    let before = await counts();
+    const before = await counts();
     const early = await request(t.url).post(`/api/payouts/batches/${batchId}/execute`).set(auth(alice.token)).expect(409);
     assert.equal(early.body.error.code, 'BATCH_NOT_APPROVED');
     const own = await request(t.url).post(`/api/payouts/batches/${batchId}/approve`).set(auth(alice.token)).expect(403);

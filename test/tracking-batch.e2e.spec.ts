@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { COUNTER_SHARDS, readCounters } from '../src/funnel/funnel-counters';
 import { TrackingRecorder } from '../src/tracking/tracking-recorder';
-import { signToken } from '../src/tracking/tracking-token';
+import { signToken } from '../src/common/tracking-token';
 import { startTestApp, TestApp } from './support/test-app';
 
 const HUMAN = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
-import { signClick, signToken } from '../src/tracking/tracking-token';
+import { signClick, signToken } from '../src/common/tracking-token';
 import { createAudience, createCampaign, csvOf } from './support/campaign-fixtures';
 import { staffToken } from './support/fixtures';
 import { linksOf, SmtpSink } from './support/smtp-sink';

@@ -3,9 +3,10 @@ import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { ProgramModule } from '../program/program.module';
 import { AdjustmentsController } from './adjustments.controller';
 import { AdjustmentsService } from './adjustments.service';
+import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [FinanceAuditModule, ProgramModule],
+  imports: [LedgerModule, FinanceAuditModule, ProgramModule],
   controllers: [AdjustmentsController],
   providers: [AdjustmentsService],
   exports: [AdjustmentsService],

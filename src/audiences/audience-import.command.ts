@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CliCommand, UsageError } from '../cli/cli-command';
+import { CliCommand, UsageError } from '../common/cli-command';
 import { AudienceImportService } from './audience-import.service';
 import { AudienceService } from './audience.service';
 

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable, Transform } from 'node:stream';
 import { isEmail } from 'class-validator';
 import { CsvError, parse } from 'csv-parse';
 import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { normalizeEmail, SuppressionService } from '../suppression/suppression.service';
 import { Locale, translate } from '../web/messages';
 import { ImportReportView, RejectedRowView } from './audience.dto';
@@ -32,7 +33,6 @@ interface Row {
 
 const BATCH = 1000;
 const MAX_LISTED_REJECTIONS = 1000;
-const DEFAULT_MAX_MB = 50;
 
 class TooLarge extends Error {}
 
@@ -44,14 +44,17 @@ class TooLarge extends Error {}
 @Injectable()
 export class AudienceImportService {
   /** Largest accepted file; AUDIENCE_IMPORT_MAX_MB, 50 MB by default. */
-  maxBytes = Number(process.env.AUDIENCE_IMPORT_MAX_MB || DEFAULT_MAX_MB) * 1024 * 1024;
+  maxBytes: number;
   /** Per-record caps (columns, bytes), checked by the parser; see CSV_LIMITS. */
   limits = { ...CSV_LIMITS };
 
   constructor(
     private readonly db: DataSource,
     private readonly suppression: SuppressionService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxBytes = config.audienceImportMaxBytes;
+  }
 
   async importCsv(audienceId: string, source: Readable, opts: ImportOptions = {}): Promise<ImportReportView> {
     if (opts.declaredBytes !== undefined && opts.declaredBytes > this.maxBytes) {

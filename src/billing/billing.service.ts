@@ -4,14 +4,23 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DomainException } from '../common/errors/domain.exception';
 import { StripeClient } from '../stripe/stripe.client';
-import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
-import { SupplierAttribution } from '../suppliers/attribution.entity';
-import { Supplier } from '../suppliers/supplier.entity';
-import { User } from '../auth/user.entity';
+import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { BillingAccount } from './billing-account.entity';
 import { BillingView, InvoiceView } from './billing.dto';
 import { BillingErrorCode, BillingException } from './billing.exception';
 import { couponTerms, invoiceRecord, stripeId } from './stripe-shapes';
+
+/**
+ * What billing needs to know about a supplier to bill it. The suppliers feature owns those records
+ * and passes them in (billing does not read the suppliers' tables).
+ */
+export interface BillingCustomer {
+  supplierId: string;
+  email: string;
+  companyName: string;
+  /** The referral discount locked at sign-up, when the supplier came through a referrer's code. */
+  discount: { attributionId: string; discountBp: number; commissionMonths: number | null } | null;
+}
 
 /**
  * The supplier's Stripe side. Payment happens on Stripe's pages; we create the customer, the coupon
@@ -47,23 +56,21 @@ export class BillingService implements OnModuleInit {
    * subscription to the configured price. Safe to call again: each Stripe call carries an
    * idempotency key derived from the supplier, and existing ids are reused.
    */
-  async subscribe(supplierId: string): Promise<BillingView> {
+  async subscribe(customer: BillingCustomer): Promise<BillingView> {
     const priceId = this.config.stripe.priceId;
     if (!priceId) throw new BillingException(BillingErrorCode.BILLING_PRICE_NOT_CONFIGURED, 'Billing is not configured: set STRIPE_PRICE_ID');
-    const supplier = await this.db.manager.findOneOrFail(Supplier, { where: { id: supplierId } });
-    const user = await this.db.manager.findOneOrFail(User, { where: { id: supplier.userId } });
-    const attribution = await this.db.manager.findOne(SupplierAttribution, { where: { supplierId } });
+    const { supplierId, email, companyName, discount: attribution } = customer;
     const existing = await this.db.manager.findOne(BillingAccount, { where: { supplierId } });
     const api = this.stripe.api;
     try {
       const customerId =
         existing?.stripeCustomerId ??
-        (await api.customers.create({ email: user.email, name: supplier.companyName, metadata: { supplier_id: supplierId } }, { idempotencyKey: `customer:${supplierId}` })).id;
+        (await api.customers.create({ email, name: companyName, metadata: { supplier_id: supplierId } }, { idempotencyKey: `customer:${supplierId}` })).id;
       let couponId = existing?.stripeCouponId ?? null;
       const terms = attribution ? couponTerms(attribution.discountBp, attribution.commissionMonths) : null;
       if (!couponId && terms && attribution) {
         const coupon = await api.coupons.create(
-          { ...terms, name: `Referral discount ${terms.percent_off}%`, metadata: { supplier_id: supplierId, attribution_id: attribution.id } },
+          { ...terms, name: `Referral discount ${terms.percent_off}%`, metadata: { supplier_id: supplierId, attribution_id: attribution.attributionId } },
           { idempotencyKey: `coupon:${supplierId}` },
         );
         couponId = coupon.id;
@@ -107,11 +114,11 @@ export class BillingService implements OnModuleInit {
   }
 
   /** Sign-up must not fail because Stripe is down: the supplier can start billing again later. */
-  async trySubscribe(supplierId: string): Promise<void> {
+  async trySubscribe(customer: BillingCustomer): Promise<void> {
     try {
-      await this.subscribe(supplierId);
+      await this.subscribe(customer);
     } catch (err) {
-      this.logger.warn({ err, supplierId }, 'could not start billing at sign-up; the supplier can retry from its page');
+      this.logger.warn({ err, supplierId: customer.supplierId }, 'could not start billing at sign-up; the supplier can retry from its page');
     }
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { MessageLinks } from '../email-templates/email-template.service';
 import { normalizeEmail } from '../suppression/suppression.service';
-import { signClick, signToken, signUnsubscribe } from '../tracking/tracking-token';
+import { signClick, signToken, signUnsubscribe } from '../common/tracking-token';
 
 /** Per-recipient signed links and headers; send id "0" marks a preview or test message. */
 @Injectable()

@@ -7,7 +7,7 @@ import { OutboxRepository } from '../mail/outbox.repository';
 import { CampaignLinks } from './campaign-links';
 import { CampaignStatus, CampaignView, CreateCampaignDto, PreviewView, TestSendView, UpdateCampaignDto } from './campaign.dto';
 import { CampaignErrorCode, CampaignException } from './campaign.exception';
-import { returnedRows } from './sql-rows';
+import { returnedRows } from '../common/sql-rows';
 
 type Action = 'schedule' | 'pause' | 'resume' | 'cancel' | 'edit';
 

@@ -7,9 +7,10 @@ import { CampaignPagesController } from './campaign-pages.controller';
 import { CampaignSender } from './campaign-sender';
 import { CampaignController } from './campaign.controller';
 import { CampaignService } from './campaign.service';
+import { MailModule } from '../mail/mail.module';
 
 @Module({
-  imports: [EmailTemplatesModule, AudiencesModule],
+  imports: [MailModule, EmailTemplatesModule, AudiencesModule],
   controllers: [CampaignController, CampaignPagesController],
   providers: [CampaignService, CampaignSender, CampaignLinks],
   exports: [CampaignService, CampaignSender],

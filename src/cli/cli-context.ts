@@ -1,15 +1,11 @@
-import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/config';
 import { resolveDatabase } from '../database/database-url';
 import { runMigrations } from '../database/migrate';
+import type { CliContext } from '../common/cli-command';
 
-export interface CliContext {
-  app: INestApplicationContext;
-  config: AppConfig;
-  out: (line: string) => void;
-}
+export type { CliContext };
 
 /** Boots the services (no HTTP) against the same database `npm start` uses, for one command. */
 export async function withCliContext<T>(config: AppConfig, run: (ctx: CliContext) => Promise<T>): Promise<T> {

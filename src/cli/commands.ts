@@ -5,7 +5,7 @@ import { StaffService } from '../auth/staff.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { WEBHOOK_COMMANDS } from '../stripe-webhooks/webhooks.commands';
 import { CommissionService } from '../commissions/commission.service';
-import { CliCommand, UsageError } from './cli-command';
+import { CliCommand, UsageError } from '../common/cli-command';
 import { EXCHANGE_COMMANDS } from '../exchange/exchange.commands';
 import { PAYOUT_COMMANDS } from '../payouts/payouts.commands';
 

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
 import { BillingService } from '../billing/billing.service';
 import { JobsService } from '../jobs/jobs.service';
-import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
+import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { PaymentLinks } from './payment-links';
 import { RecordDispute } from './record-dispute';
 import { RecordPayment } from './record-payment';

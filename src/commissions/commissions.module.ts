@@ -10,6 +10,10 @@ import { CommissionSettler } from './commission-settler';
 import { EarningsPagesController } from './earnings-pages.controller';
 import { EarningsController } from './earnings.controller';
 import { EarningsService } from './earnings.service';
+import { StripeModule } from '../stripe/stripe.module';
+import { StripeWebhooksModule } from '../stripe-webhooks/stripe-webhooks.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { EventsModule } from '../events/events.module';
 import { ExpectedCommissions } from './expected-commission';
 import { PaymentLinks } from './payment-links';
 import { RecordDispute } from './record-dispute';
@@ -20,7 +24,7 @@ import { ReleaseHolds } from './release-holds';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
-  imports: [BillingModule, ProgramModule, ReferrersModule, AttributionModule],
+  imports: [EventsModule, LedgerModule, StripeWebhooksModule, StripeModule, BillingModule, ProgramModule, ReferrersModule, AttributionModule],
   controllers: [EarningsController, EarningsPagesController],
   providers: [
     CommissionService,

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { DATABASE_URL } from '../database/database-url.token';
+import { DATABASE_URL } from './database-url.token';
 import { APP_CONFIG, AppConfig } from './config';
 
 /** The validated configuration and the database URL, injectable everywhere. */

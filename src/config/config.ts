@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** Everything the app reads from the environment, validated once at boot. */
@@ -22,6 +23,16 @@ export interface AppConfig {
   loginWindowSeconds: number;
   cookieSecure: boolean;
   logLevel: string;
+  /** pretty: short readable lines (development default); json: one JSON object a line (production default). */
+  logFormat: 'pretty' | 'json';
+  /**
+   * Express's `trust proxy`: which proxies may tell the client address (X-Forwarded-For). false
+   * (default): none, the socket's peer is the client; true: any; a number: that many hops; or a list
+   * of addresses, subnets and names (loopback, linklocal, uniquelocal).
+   */
+  trustProxy: boolean | number | string[];
+  /** Largest audience CSV accepted, in bytes (AUDIENCE_IMPORT_MAX_MB). */
+  audienceImportMaxBytes: number;
   promoCheckLimitPerMinute: number;
   /** Work background queues in this process (false: only enqueue). */
   jobsEnabled: boolean;
@@ -97,6 +108,22 @@ function urlVar(env: NodeJS.ProcessEnv, name: string, protocols: string[]): stri
   return raw;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxyVar(env: NodeJS.ProcessEnv): AppConfig['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || ['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return intVar(env, 'TRUST_PROXY', 0, 1, 100);
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of list) {
+    const [addr, bits, ...rest] = item.split('/');
+    const ok = PROXY_NAMES.includes(item) || (isIP(addr) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets (e.g. loopback,10.0.0.0/8), got "${item}"`);
+  }
+  return list;
+}
+
 /**
  * A secret that development may leave unset: one is generated once and kept in the data directory
  * (so sessions survive restarts). Production refuses to start without an explicit one.
@@ -137,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR || '.data');
   const logLevel = env.LOG_LEVEL || (appEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = env.LOG_FORMAT || (appEnv === 'production' ? 'json' : 'pretty');
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`LOG_FORMAT must be pretty or json, got "${logFormat}"`);
   const publicBaseUrl = (urlVar(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, '');
   return {
     env: appEnv,
@@ -153,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginWindowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     logLevel,
+    logFormat,
+    trustProxy: trustProxyVar(env),
+    audienceImportMaxBytes: intVar(env, 'AUDIENCE_IMPORT_MAX_MB', 50, 1, 100_000) * 1024 * 1024,
     promoCheckLimitPerMinute: intVar(env, 'PROMO_CHECK_LIMIT_PER_MINUTE', 30, 1, 100000),
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
     stripe: {

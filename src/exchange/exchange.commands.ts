@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CliCommand, UsageError } from '../cli/cli-command';
+import { CliCommand, UsageError } from '../common/cli-command';
 import { LeadService } from './leads/lead.service';
 import { DEFAULT_NURTURE_AUDIENCE, NurtureService } from './nurture/nurture.service';
 import { RoutingService } from './routing/routing.service';

@@ -18,13 +18,14 @@ import { ExchangeConfigController } from './exchange-config.controller';
 import { RulesService } from './rules/rules.service';
 import { ExchangeSettingsService } from './settings/settings.service';
 import { TagService } from './tags/tag.service';
+import { LedgerModule } from '../ledger/ledger.module';
 
 /**
  * The lead exchange: member companies pass each other leads; each sales-ready lead is scored and
  * routed to exactly one member. LedgerService (referral fees) comes from the global LedgerModule.
  */
 @Module({
-  imports: [AuthModule, JobsModule, AudiencesModule],
+  imports: [LedgerModule, AuthModule, JobsModule, AudiencesModule],
   controllers: [MemberController, ExchangeConfigController, LeadController, AnalyticsController, ExchangePagesController, FeeController],
   providers: [RulesService, TagService, ExchangeSettingsService, MemberService, RoutingService, LeadService, DealService, FeeService, AnalyticsService, NurtureService],
   exports: [RoutingService, LeadService, MemberService, NurtureService],

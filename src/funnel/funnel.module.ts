@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FunnelController } from './funnel.controller';
 import { FunnelService } from './funnel.service';
+import { EventsModule } from '../events/events.module';
 
-@Module({ controllers: [FunnelController], providers: [FunnelService], exports: [FunnelService] })
+@Module({ imports: [EventsModule], controllers: [FunnelController], providers: [FunnelService], exports: [FunnelService] })
 export class FunnelModule {}

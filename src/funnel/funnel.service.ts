@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../campaigns/sql-rows';
+import { returnedRows } from '../common/sql-rows';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DomainEvents } from '../events/domain-events';
-import { parseSendId, verifyToken } from '../tracking/tracking-token';
+import { parseSendId, verifyToken } from '../common/tracking-token';
 import { bumpCounters, bumpManyCounters, readCounters } from './funnel-counters';
 import { figuresFrom, ratesFrom } from './funnel-report';
 import { FunnelView } from './funnel.dto';

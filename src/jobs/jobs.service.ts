@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PgBoss, type SendOptions } from 'pg-boss';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { DATABASE_URL } from '../database/database-url.token';
+import { DATABASE_URL } from '../config/database-url.token';
 import { carryOverPgBossV10Jobs, PGBOSS_SCHEMA } from './pgboss-v10-carryover';
 
 export interface JobDefinition<T extends object = object> {

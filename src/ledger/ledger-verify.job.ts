@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { JobsService } from '../jobs/jobs.service';
 import { metricsRegistry } from '../observability/metrics';
 import { LedgerService } from './ledger.service';
@@ -13,19 +14,32 @@ const verifyAt = new Gauge({ name: 'ledger_verify_last_run_timestamp_seconds', h
 
 /**
  * Continuous reconciliation: the whole ledger is re-verified every night (one instance at a time),
- * a discrepancy is logged as an error and exposed as `ledger_verify_ok 0` for alerting.
+ * a discrepancy is logged as an error and exposed as `ledger_verify_ok 0` for alerting. An instance
+ * that works the queues also verifies once when it starts (in the background; instant on a fresh
+ * install), so /metrics tells the truth from the start instead of 0 until the first night.
  */
 @Injectable()
-export class LedgerVerifyJob implements OnModuleInit {
+export class LedgerVerifyJob implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Ledger');
+  private atBoot?: Promise<unknown>;
 
   constructor(
     private readonly jobs: JobsService,
     private readonly ledger: LedgerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register({ name: LEDGER_VERIFY_JOB, cron: '17 3 * * *', policy: 'singleton', retryLimit: 1, handler: async () => void (await this.run()) });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobsEnabled) return;
+    this.atBoot = this.run().catch((err) => this.logger.error({ err }, 'ledger verification at start-up failed'));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.atBoot;
   }
 
   async run(): Promise<VerifyReport> {

@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { LedgerVerifyJob } from './ledger-verify.job';
 
-/** Global: every feature that moves money (billing, payouts, lead exchange) posts through LedgerService. */
-@Global()
+/** Every feature that moves money (billing, payouts, lead exchange) imports it and posts through LedgerService. */
 @Module({
   controllers: [LedgerController],
   providers: [LedgerService, LedgerVerifyJob],

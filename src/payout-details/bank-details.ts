@@ -16,7 +16,7 @@ export interface BankDetails {
 
 export type BankDetailsProblem = { field: keyof BankDetails; problem: string };
 
-const HOLDER = /^[\p{L}\p{N} .,'"&()«»\-]{2,140}$/u;
+const HOLDER = /^[\p{L}\p{N} .,'"&()«»-]{2,140}$/u;
 const RU_BIC = /^04\d{7}$/;
 
 /** Trims and upper-cases, drops spaces inside numbers; returns the problems, or none. */

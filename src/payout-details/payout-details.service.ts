@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { StripeClient } from '../stripe/stripe.client';
-import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
+import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { BankDetails, last4, normalizeBankDetails } from './bank-details';
 import { decryptDetails, encryptDetails } from './details-crypto';
 import { BankDetailsDto, ConnectOnboardingView, PayoutDetailsView } from './payout-details.dto';

@@ -13,9 +13,11 @@ import { PayoutMailer } from './payout-mailer';
 import { PayoutsController } from './payouts.controller';
 import { PayoutsPagesController } from './payouts-pages.controller';
 import { PayoutsService } from './payouts.service';
+import { StripeModule } from '../stripe/stripe.module';
+import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule],
+  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],

@@ -12,7 +12,7 @@ import { postItemMoves } from './item-postings';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { ItemStatus, PayoutItem } from './payout-item.entity';
 import { PayoutMailer } from './payout-mailer';
-import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExcludedRowView, PayoutItemView, PayoutPreviewRowView, PayoutPreviewView } from './payouts.dto';
+import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExcludedRowView, PayoutItemView, PayoutPreviewView } from './payouts.dto';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 
 /** Items of a new batch, from rows (referrer_id, amount) aliased x joined with their payout details d. */

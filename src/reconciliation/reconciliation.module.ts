@@ -5,10 +5,11 @@ import { CommissionCheck } from './commission-check';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
+import { StripeModule } from '../stripe/stripe.module';
 import { TransferCheck } from './transfer-check';
 
 @Module({
-  imports: [FinanceAuditModule, CommissionsModule],
+  imports: [StripeModule, FinanceAuditModule, CommissionsModule],
   controllers: [ReconciliationController],
   providers: [ReconciliationService, ReconciliationRepository, CommissionCheck, TransferCheck],
   exports: [ReconciliationService],

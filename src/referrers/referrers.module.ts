@@ -8,9 +8,10 @@ import { ReferrerController } from './referrer.controller';
 import { ReferrerPagesController } from './referrer-pages.controller';
 import { Referrer } from './referrer.entity';
 import { ReferrerService } from './referrer.service';
+import { EventsModule } from '../events/events.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Referrer, OfferAcceptance]), ProgramModule, PromoCodesModule, SplitsModule],
+  imports: [EventsModule, TypeOrmModule.forFeature([Referrer, OfferAcceptance]), ProgramModule, PromoCodesModule, SplitsModule],
   controllers: [ReferrerController, ReferrerPagesController],
   providers: [ReferrerService],
   exports: [ReferrerService],

@@ -7,7 +7,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
 import { StripeClient, StripeException } from '../stripe/stripe.client';
-import { StripeEventHandlers } from '../stripe/stripe-event-handlers';
+import { StripeEventHandlers } from './stripe-event-handlers';
 import { InboxWriter } from './inbox-writer';
 import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stripe-webhook.dto';
 import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';

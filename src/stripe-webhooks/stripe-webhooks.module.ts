@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
+import { StripeEventHandlers } from './stripe-event-handlers';
 import { StripeInboxService } from './stripe-inbox.service';
 import { StripeWebhookController } from './stripe-webhook.controller';
+import { StripeModule } from '../stripe/stripe.module';
+import { LedgerModule } from '../ledger/ledger.module';
 
 /** POST /api/stripe/webhooks and the inbox behind it; handlers live in the features (StripeEventHandlers). */
 @Module({
+  imports: [LedgerModule, StripeModule],
   controllers: [StripeWebhookController],
-  providers: [StripeInboxService],
-  exports: [StripeInboxService],
+  providers: [StripeInboxService, StripeEventHandlers],
+  exports: [StripeInboxService, StripeEventHandlers],
 })
 export class StripeWebhooksModule {}

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CliCommand } from '../cli/cli-command';
+import { CliCommand } from '../common/cli-command';
 import { StripeInboxService } from './stripe-inbox.service';
 
 /** The Stripe inbox's CLI commands (`npm run cli -- webhooks:<name>`). */

@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { StripeClient } from './stripe.client';
-import { StripeEventHandlers } from './stripe-event-handlers';
 
-@Global()
-@Module({ providers: [StripeClient, StripeEventHandlers], exports: [StripeClient, StripeEventHandlers] })
+/** The Stripe API client; import it where a feature calls Stripe. Events come in through stripe-webhooks. */
+@Module({ providers: [StripeClient], exports: [StripeClient] })
 export class StripeModule {}

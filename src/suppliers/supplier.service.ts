@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../auth/auth.service';
 import { AuthService } from '../auth/auth.service';
 import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
-import { BillingService } from '../billing/billing.service';
+import { BillingCustomer, BillingService } from '../billing/billing.service';
 import { DomainEvents } from '../events/domain-events';
 import { formatBasisPoints } from '../money/money';
 import { ProgramService } from '../program/program.service';
@@ -75,7 +75,7 @@ export class SupplierService {
       if (promo && referrer) await this.attribute(m, supplier, promo, referrer, ctx);
       return supplier.id;
     });
-    await this.billing.trySubscribe(supplierId);
+    await this.billing.trySubscribe(await this.billingCustomer(supplierId));
     const view = await this.view(supplierId);
     const token = await this.auth.issueToken({ id: (await this.userOf(supplierId)).id, email: view.email, role: Role.Supplier });
     return { accessToken: token.accessToken, expiresIn: token.expiresIn, supplier: view };
@@ -112,7 +112,7 @@ export class SupplierService {
 
   async subscribeForUser(userId: string): Promise<SupplierView> {
     const id = await this.supplierIdOfUser(userId);
-    await this.billing.subscribe(id);
+    await this.billing.subscribe(await this.billingCustomer(id));
     return this.view(id);
   }
 
@@ -150,6 +150,14 @@ export class SupplierService {
       billing,
       createdAt: s.createdAt,
     };
+  }
+
+  private async billingCustomer(supplierId: string): Promise<BillingCustomer> {
+    const supplier = await this.db.manager.findOneOrFail(Supplier, { where: { id: supplierId } });
+    const user = await this.db.manager.findOneOrFail(User, { where: { id: supplier.userId } });
+    const a = await this.db.manager.findOne(SupplierAttribution, { where: { supplierId } });
+    const discount = a ? { attributionId: a.id, discountBp: a.discountBp, commissionMonths: a.commissionMonths } : null;
+    return { supplierId, email: user.email, companyName: supplier.companyName, discount };
   }
 
   private async userOf(supplierId: string): Promise<User> {

@@ -10,9 +10,10 @@ import { SupplierPagesController } from './supplier-pages.controller';
 import { SupplierController } from './supplier.controller';
 import { Supplier } from './supplier.entity';
 import { SupplierService } from './supplier.service';
+import { EventsModule } from '../events/events.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule, AttributionModule],
+  imports: [EventsModule, TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule, AttributionModule],
   controllers: [SupplierController, SupplierPagesController],
   providers: [SupplierService],
   exports: [SupplierService, AttributionModule],

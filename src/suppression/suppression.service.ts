@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { signUnsubscribe, verifyUnsubscribe } from '../tracking/tracking-token';
+import { signUnsubscribe, verifyUnsubscribe } from '../common/tracking-token';
 import { SuppressionView } from './suppression.dto';
 import { SuppressionErrorCode, SuppressionException } from './suppression.exception';
 

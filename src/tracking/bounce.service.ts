@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
-import { returnedRows } from '../campaigns/sql-rows';
+import { returnedRows } from '../common/sql-rows';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { bumpCounters } from '../funnel/funnel-counters';
 import { SuppressionService } from '../suppression/suppression.service';
 import { BounceReportDto, BounceResultView } from './tracking.dto';
 import { TrackingErrorCode, TrackingException } from './tracking.exception';
-import { parseSendId, verifyToken } from './tracking-token';
+import { parseSendId, verifyToken } from '../common/tracking-token';
 
 /** Delayed bounces (DSN) and complaints arriving after the SMTP server had accepted a message. */
 @Injectable()

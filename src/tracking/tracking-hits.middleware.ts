@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { metricsRegistry } from '../observability/metrics';
 import { TrackingErrorCode, TrackingException } from './tracking.exception';
 import { TrackingRecorder } from './tracking-recorder';
-import { parseSendId, verifyClick, verifyToken } from './tracking-token';
+import { parseSendId, verifyClick, verifyToken } from '../common/tracking-token';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const PIXEL_HEADERS = { 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0', 'Content-Length': String(PIXEL.length) };

@@ -1,12 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { ProgramModule } from '../program/program.module';
-import { HomeController } from './home.controller';
 import { ViewService } from './view.service';
 
+/** Page rendering shared by every feature's pages (the features' controllers live in their folders). */
 @Global()
 @Module({
-  imports: [ProgramModule],
-  controllers: [HomeController],
   providers: [ViewService],
   exports: [ViewService],
 })

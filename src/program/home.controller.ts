@@ -4,9 +4,10 @@ import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { Public } from '../auth/access.decorators';
 import { formatMoney } from '../money/money';
-import { ProgramService } from '../program/program.service';
-import { TEMPLATES_DIR, ViewService } from './view.service';
+import { TEMPLATES_DIR, ViewService } from '../web/view.service';
+import { ProgramService } from './program.service';
 
+/** The public home page (the programme's terms) and the site's stylesheet. */
 @ApiExcludeController()
 @Controller()
 export class HomeController {
