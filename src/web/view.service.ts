@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request, Response } from 'express';
-import { formatBasisPoints } from '../money/money';
+import { registerFormatHelpers } from './format-helpers';
 import { Locale, pickLocale, translate } from './messages';
 
 export function projectRoot(): string {
@@ -39,9 +39,8 @@ export class ViewService {
     this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       return translate(options.data.root.locale as Locale, key, options.hash);
     });
-    this.hbs.registerHelper('bp', (bp: number) => formatBasisPoints(Number(bp)));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    this.hbs.registerHelper('date', (d: Date | string) => new Date(d).toISOString().slice(0, 10));
+    registerFormatHelpers(this.hbs); // money, rate, ratio, bp, count, date, plural, errorMessage
     this.hbs.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
     this.layout = this.hbs.compile(readFileSync(join(TEMPLATES_DIR, 'layouts', 'main.hbs'), 'utf8'));
     const viewsDir = join(TEMPLATES_DIR, 'views');
