@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars';
 import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, pluralCategory } from '../money/money-format';
 import { moneyInputExample } from '../money/money-input';
+import '../common/errors/errors.messages';
+import './plurals.messages';
 import { Locale, translate } from './messages';
 
 type Options = Handlebars.HelperOptions;
@@ -41,6 +43,18 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
     const locale = root(o).locale;
     const count = Number(n);
     return translate(locale, `${key}.${pluralCategory(locale, count)}`, { ...o.hash, n: formatCount(locale, count) });
+  });
+  /** `{{fieldError "amount"}}`: the error under the field it is about (id "amount-error" for aria-describedby). */
+  hbs.registerHelper('fieldError', (field: string, o: Options) => {
+    const error = (o.data.root as { error?: { code?: string; message?: string; details?: unknown; fields?: string[] } }).error;
+    if (!error || !(error.fields ?? []).includes(field)) return '';
+    const locale = root(o).locale;
+    const text = error.code === 'VALIDATION_FAILED' ? translate(locale, 'errors.field.invalid') : errorText(locale, error);
+    return new hbs.SafeString(`<p class="field-error" id="${hbs.escapeExpression(field)}-error" data-test="field-error" data-field="${hbs.escapeExpression(field)}">${hbs.escapeExpression(text)}</p>`);
+  });
+  hbs.registerHelper('invalid', (field: string, o: Options) => {
+    const error = (o.data.root as { error?: { fields?: string[] } }).error;
+    return error && (error.fields ?? []).includes(field) ? new hbs.SafeString(` aria-invalid="true" aria-describedby="${hbs.escapeExpression(field)}-error"`) : '';
   });
   hbs.registerHelper('errorMessage', (error: { code?: string; message?: string; details?: unknown } | undefined, o: Options) => {
     if (!error) return '';

@@ -137,8 +137,16 @@ export function registerMessages<K extends string>(feature: { en: Record<K, stri
   for (const key of Object.keys(feature.en) as K[]) {
     if (key in catalogs.en) throw new Error(`Message key ${key} is defined twice`);
     catalogs.en[key] = feature.en[key];
+  }
+  for (const key of Object.keys(feature.ru) as K[]) {
+    if (key in catalogs.ru) throw new Error(`Message key ${key} is defined twice`);
     catalogs.ru[key] = feature.ru[key];
   }
+}
+
+/** Every key and its text, per locale (for the catalog-completeness test). */
+export function catalogEntries(locale: Locale): Record<string, string> {
+  return { ...catalogs[locale] };
 }
 
 export function translate(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
