@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { DataSource } from 'typeorm';
 import { MailerService } from '../mail/mailer.service';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '../money/money-format';
 
 const html = Handlebars.compile(
   `<p>Hello, {{name}}!</p><p>We have sent you a payout of <strong>{{amount}}</strong> {{#if stripe}}to your Stripe account{{else}}by bank transfer{{/if}}.</p>
@@ -23,7 +23,7 @@ export class PayoutMailer {
     try {
       const [who] = await this.db.query(`SELECT u.email, r.full_name FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, [item.referrerId]);
       if (!who) return;
-      const amount = formatMoney(item.amount, item.currency.trim());
+      const amount = formatMoney('en', item.amount, item.currency.trim());
       const stripe = item.method === 'stripe_connect';
       await this.mailer.send({
         to: who.email,

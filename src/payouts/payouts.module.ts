@@ -5,6 +5,7 @@ import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { MailModule } from '../mail/mail.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
 import { ProgramModule } from '../program/program.module';
+import { ReferrersModule } from '../referrers/referrers.module';
 import { BankExportService } from './bank-export.service';
 import { PayoutBatch } from './payout-batch.entity';
 import { PayoutExecutor } from './payout-executor.service';
@@ -15,7 +16,7 @@ import { PayoutsPagesController } from './payouts-pages.controller';
 import { PayoutsService } from './payouts.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule],
+  imports: [TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],

@@ -59,6 +59,8 @@ const en = {
   'cabinet.showOffer': 'Show the text',
   'error.generic': 'Something went wrong; please try again.',
   'lang.switch': 'Русский',
+  'common.timesIn': 'Times are in {zone}.',
+  'confirm.no': 'No, go back',
 };
 
 export type MessageKey = keyof typeof en;
@@ -123,6 +125,8 @@ const ru: Record<MessageKey, string> = {
   'cabinet.showOffer': 'Показать текст',
   'error.generic': 'Что-то пошло не так, попробуйте ещё раз.',
   'lang.switch': 'English',
+  'common.timesIn': 'Время указано в часовом поясе {zone}.',
+  'confirm.no': 'Нет, вернуться',
 };
 
 export type Locale = 'en' | 'ru';

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request, Response } from 'express';
+import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { registerFormatHelpers } from './format-helpers';
 import { Locale, pickLocale, translate } from './messages';
 
@@ -59,7 +60,7 @@ export class ViewService {
     const view = this.views.get(name);
     if (!view) throw new Error(`No view ${name}`);
     const locale = this.locale(req, res);
-    const data = { ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
+    const data = { timeZone: DEFAULT_TIME_ZONE, ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
     const body = view(data);
     res.status(status).type('html').send(this.layout({ ...data, body: new Handlebars.SafeString(body) }));
   }
