@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, pluralCategory } from '../money/money-format';
+import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, minorToDecimalString, pluralCategory } from '../money/money-format';
 import { moneyInputExample } from '../money/money-input';
 import '../common/errors/errors.messages';
 import './plurals.messages';
@@ -55,6 +55,22 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('invalid', (field: string, o: Options) => {
     const error = (o.data.root as { error?: { fields?: string[] } }).error;
     return error && (error.fields ?? []).includes(field) ? new hbs.SafeString(` aria-invalid="true" aria-describedby="${hbs.escapeExpression(field)}-error"`) : '';
+  });
+  /** `{{enum "exchange.deal" value}}`: an enum value in words (key prefix.value, else prefix.other); never the raw value when a word exists. */
+  hbs.registerHelper('enum', (prefix: string, value: unknown, o: Options) => {
+    if (!given(value) || value === '') return '';
+    const locale = root(o).locale;
+    const key = `${prefix}.${String(value)}`;
+    const text = translate(locale, key);
+    if (text !== key) return text;
+    const other = translate(locale, `${prefix}.other`);
+    return other === `${prefix}.other` ? String(value) : other;
+  });
+  /** `{{moneyInput amount currency}}`: minor units as the value of a money input, in major units ("50000,00" / "50000.00"). */
+  hbs.registerHelper('moneyInput', (amount: unknown, currency: unknown, o: Options) => {
+    if (!given(amount) || amount === '' || !given(currency)) return '';
+    const text = minorToDecimalString(BigInt(String(amount)), String(currency));
+    return root(o).locale === 'ru' ? text.replace('.', ',') : text;
   });
   hbs.registerHelper('errorMessage', (error: { code?: string; message?: string; details?: unknown } | undefined, o: Options) => {
     if (!error) return '';
