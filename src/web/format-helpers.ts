@@ -79,7 +79,8 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
 }
 
 /** The message a person reads for an API error: the catalog's words for its code, else the server's text. */
-export function errorText(locale: Locale, error: { code?: string; message?: string; details?: unknown }): string {
+export function errorText(locale: Locale, error: { code?: string; message?: string; details?: unknown; messageKey?: string }): string {
+  if (error.messageKey) return translate(locale, error.messageKey);
   const key = `errors.${error.code}`;
   const params: Record<string, unknown> = error.details && typeof error.details === 'object' && !Array.isArray(error.details) ? { ...(error.details as Record<string, unknown>) } : {};
   if (typeof params.currency === 'string') params.example = moneyInputExample(params.currency, locale);

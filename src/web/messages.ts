@@ -60,6 +60,8 @@ const en = {
   'lang.switch': 'Русский',
   'common.timesIn': 'Times are in {zone}.',
   'confirm.no': 'No, go back',
+  'cabinet.seeEarnings': 'Your earnings and statement',
+  'cabinet.discountBp': 'Supplier discount, basis points (100 = 1%)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -125,6 +127,8 @@ const ru: Record<MessageKey, string> = {
   'lang.switch': 'English',
   'common.timesIn': 'Время указано в часовом поясе {zone}.',
   'confirm.no': 'Нет, вернуться',
+  'cabinet.seeEarnings': 'Ваш доход и выписка',
+  'cabinet.discountBp': 'Скидка поставщику, в базисных пунктах (100 = 1 %)',
 };
 
 export type Locale = 'en' | 'ru';
