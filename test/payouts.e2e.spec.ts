@@ -187,8 +187,8 @@ describe('a payout batch from preview to paid', () => {
     for (let i = 0; i < 50 && mails.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     const toC1 = mails.find((m) => m.to === c1.email);
     assert.ok(toC1, 'the referrer got an email');
-    assert.match(toC1.subject, /Payout sent: 1500\.00 RUB/);
-    assert.ok(mails.some((m) => m.to === bank.email && /2300\.50 RUB/.test(m.subject)));
+    assert.match(toC1.subject, /Payout sent: RUB\u00a01,500\.00/);
+    assert.ok(mails.some((m) => m.to === bank.email && /RUB\u00a02,300\.50/.test(m.subject)));
 
     // Every finance action is in the audit log with who, before and after.
     const audit = await request(t.url).get(`/api/finance/audit?subjectId=${batchId}`).set(auth(alice.token)).expect(200);
