@@ -5,7 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { CreateAdjustmentDto } from '../adjustments/adjustments.dto';
 import { AdjustmentsService } from '../adjustments/adjustments.service';
-import { formatMoney } from '../money/money-format';
+import { formatDate, formatMoney } from '../money/money-format';
 import { moneyInputExample, parseMoneyInput } from '../money/money-input';
 import { ProgramService } from '../program/program.service';
 import { ReferrerService } from '../referrers/referrer.service';
@@ -17,11 +17,11 @@ import { PayoutsService } from './payouts.service';
 import './payouts.messages';
 
 /** Export links for the current calendar month (UTC). */
-function monthReports(): { period: string; query: string } {
+function monthReports(locale: string): { period: string; query: string } {
   const now = new Date();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { period: from.toISOString().slice(0, 7), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
+  return { period: formatDate(locale, from, 'month'), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
 }
 
 /** Finance's payout console: preview → create → approve (second user) → execute → mark bank items. */
@@ -164,7 +164,7 @@ export class PayoutsPagesController {
         batches: batches.map((b) => ({ ...b, statusKey: `payouts.status.${b.status}` })),
         amountExample: moneyInputExample(preview.currency, this.views.locale(req)),
         canWrite: user.role === Role.Finance,
-        reports: monthReports(),
+        reports: monthReports(this.views.locale(req)),
         ...ctx,
       },
       status,
