@@ -175,8 +175,8 @@ describe("the referrer's cabinet", () => {
     const page = await request(t.url).get('/cabinet/earnings').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
     assert.match(page.text, /Pending/);
     assert.match(page.text, /still in the hold period/);
-    assert.match(page.text, /10\.00 RUB/);
-    assert.match(page.text, /Commission on paid invoice/);
+    assert.match(page.text, /RUB\u00a010\.00/);
+    assert.match(page.text, /Commission on invoice (№ \S+|without a number) from [^<]+: RUB\u00a010\.00 pending until /, 'one row per business event, in words');
     assert.match(page.text, /Subscribed, not paid yet/);
   });
 });

@@ -401,7 +401,7 @@ describe('pages', () => {
     assert.match(after.text, /data-test="lead-form"/);
     const profile = await request(t.url).post('/exchange/profile').set('cookie', cookie).type('form').send({ threshold: '100', tags: 'erp, nope', regions: '', weeklyCapacity: '3' }).expect(422);
     assert.match(profile.text, /data-code="UNKNOWN_TAG"/);
-    await request(t.url).post('/exchange/profile').set('cookie', cookie).type('form').send({ threshold: '100', tags: 'erp, edi', regions: 'msk', weeklyCapacity: '3' }).expect(303);
+    await request(t.url).post('/exchange/profile').set('cookie', cookie).type('form').send({ threshold: '1,00', tags: 'erp, edi', regions: 'msk', weeklyCapacity: '3' }).expect(303); // major units: 1,00 RUB
     const me = (await request(t.url).get('/api/exchange/members/me').set('cookie', cookie).expect(200)).body;
     assert.deepEqual([me.threshold, me.tags, me.regions, me.weeklyCapacity], ['100', ['edi', 'erp'], ['msk'], 3]);
     // Members and referrers are kept out of the operator's pages.

@@ -187,8 +187,8 @@ describe('a payout batch from preview to paid', () => {
     for (let i = 0; i < 50 && mails.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     const toC1 = mails.find((m) => m.to === c1.email);
     assert.ok(toC1, 'the referrer got an email');
-    assert.match(toC1.subject, /Payout sent: 1500\.00 RUB/);
-    assert.ok(mails.some((m) => m.to === bank.email && /2300\.50 RUB/.test(m.subject)));
+    assert.match(toC1.subject, /Payout sent: RUB\u00a01,500\.00/);
+    assert.ok(mails.some((m) => m.to === bank.email && /RUB\u00a02,300\.50/.test(m.subject)));
 
     // Every finance action is in the audit log with who, before and after.
     const audit = await request(t.url).get(`/api/finance/audit?subjectId=${batchId}`).set(auth(alice.token)).expect(200);
@@ -447,9 +447,14 @@ describe('adjustments', () => {
     const page = await request(t.url).get('/finance/payouts').set('cookie', cookie).expect(200);
     assert.match(page.text, /data-test="adjust-form"/);
     assert.match(page.text, /\/api\/reconciliation\/payouts\.csv\?from/);
-    await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '700', reason: 'Bonus for the pilot' }).expect(303);
-    const refused = await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '700', reason: ' ' }).expect(422);
+    // The form takes major units as people type them: "7,00" RUB is 700 kopecks.
+    await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '7,00', reason: 'Bonus for the pilot' }).expect(303);
+    const refused = await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '7', reason: ' ' }).expect(422);
     assert.match(refused.text, /data-code="ADJUSTMENT_REASON_REQUIRED"/);
+    const tooPrecise = await request(t.url).post('/finance/payouts/adjustments?lang=ru').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '1 350,505', reason: 'Too precise' }).expect(422);
+    assert.match(tooPrecise.text, /data-code="MONEY_TOO_MANY_DECIMALS"/);
+    assert.match(tooPrecise.text, /data-field="amount">Слишком много знаков после запятой: введите сумму, например 1 350,50\./, 'the message is under the field, in Russian, with an example');
+    assert.match(tooPrecise.text, /value="1 350,505"/, 'what was typed is kept');
     assert.equal((await balancesOf(t, r.id)).available, 700n);
     await request(t.url).post('/api/adjustments').set(auth(alice.token)).send({ referrerId: r.id, amount: '-700', reason: 'Settle test balance' }).expect(201);
   });

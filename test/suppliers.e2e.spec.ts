@@ -180,7 +180,7 @@ describe('referral link and pages', () => {
 
   it('shows why a code cannot be used and re-renders the form on a refusal', async () => {
     const page = await request(t.url).get('/suppliers/signup?code=ZZZZZZZZZZ').expect(200);
-    assert.match(page.text, /This code cannot be used/);
+    assert.match(page.text, /data-code="PROMO_CODE_NOT_FOUND"[^>]*>There is no promo code ZZZZZZZZZZ\. Check the spelling\./);
     const res = await request(t.url)
       .post('/suppliers/signup')
       .type('form')

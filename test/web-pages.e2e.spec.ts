@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { PASSWORD, uniqueEmail } from './support/fixtures';
+import { seedAvailable } from './support/fake-stripe-connect';
+import { PASSWORD, registerReferrer, uniqueEmail } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -63,5 +64,46 @@ describe('server-rendered pages', () => {
   it('a wrong password re-renders the login page with 401', async () => {
     const res = await request(t.url).post('/login').type('form').send({ email: 'nobody@x.example', password: 'wrong-password-9' }).expect(401);
     assert.match(res.text, /data-code="INVALID_CREDENTIALS"/);
+  });
+
+  it('shows money in the reader notation and a Russian page the catalog words for an API error code', async () => {
+    const home = await request(t.url).get('/?lang=ru').expect(200);
+    assert.match(home.text, /выплата от 1\u00a0000,00\u00a0₽/);
+    assert.doesNotMatch(home.text, /100000/, 'never minor units on a page');
+    const email = uniqueEmail('taken');
+    await registerReferrer(t, { email });
+    const taken = await request(t.url).post('/register?lang=ru').type('form').send({ email, password: PASSWORD, fullName: 'Twice', companyName: 'Shop', acceptedOfferVersion: '1' }).expect(409);
+    assert.match(taken.text, /data-code="EMAIL_TAKEN"/);
+    assert.match(taken.text, /Учётная запись с этой почтой уже есть/);
+    assert.doesNotMatch(taken.text, /An account with this email already exists/, 'the server English message stays in the API');
+  });
+
+  it('tells a referrer why nothing is paid: no payout details, below the minimum; the statement reads as events', async () => {
+    const r = await registerReferrer(t);
+    await seedAvailable(t, r.id, 50_000n); // 500,00 ₽ of the 1 000,00 ₽ minimum
+    const cookie = `hs_session=${r.token}`;
+    for (const path of ['/cabinet', '/cabinet/earnings']) {
+      const page = await request(t.url).get(`${path}?lang=ru`).set('cookie', cookie).expect(200);
+      assert.match(page.text, /data-test="needs-details"/, path);
+      assert.match(page.text, /У вас доступно 500,00\u00a0₽, но выплатить ничего нельзя, пока вы не укажете реквизиты/, path);
+      assert.match(page.text, /href="\/cabinet\/payout-details" data-test="add-details"/, path);
+      assert.match(page.text, /500,00\u00a0₽ из минимальной выплаты 1\u00a0000,00\u00a0₽: ещё 500,00\u00a0₽/, path);
+    }
+    const earnings = await request(t.url).get('/cabinet/earnings?lang=en').set('cookie', cookie).expect(200);
+    assert.equal((earnings.text.match(/data-test="statement-row"/g) ?? []).length, 1, 'one row per posting, not one per ledger entry');
+    assert.match(earnings.text, /data-kind="commission"/);
+    assert.match(earnings.text, /Available: RUB\u00a0500\.00/);
+    assert.doesNotMatch(earnings.text, /referrer_available|Test commission/);
+  });
+
+  it('a referrer without Stripe configured is told to add bank details instead, in their language', async () => {
+    const r = await registerReferrer(t);
+    const cookie = `hs_session=${r.token}`;
+    const page = await request(t.url).get('/cabinet/payout-details?lang=ru').set('cookie', cookie).expect(200);
+    assert.match(page.text, /data-test="connect-unavailable">Выплаты через Stripe пока недоступны — укажите банковские реквизиты\./);
+    assert.doesNotMatch(page.text, /data-test="connect-start"/);
+    const posted = await request(t.url).post('/cabinet/payout-details/connect?lang=en').set('cookie', cookie).type('form').send({}).expect(422);
+    assert.match(posted.text, /Payouts through Stripe are not available yet — add bank details instead\./);
+    assert.doesNotMatch(posted.text, /STRIPE_SECRET_KEY/, 'no operator message reaches a referrer');
   });
 });

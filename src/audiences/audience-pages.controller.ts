@@ -22,7 +22,7 @@ export class AudiencePagesController {
   @Roles(Role.Marketer, Role.Admin)
   async page(@Req() req: Request, @Res() res: Response): Promise<void> {
     const notice = req.query.created ? this.views.t(req, 'audiences.created') : undefined;
-    this.views.render('audiences', req, res, { title: this.views.t(req, 'audiences.title'), audiences: await this.audiences.list(), notice });
+    this.views.render('audiences', req, res, { title: this.views.t(req, 'audiences.title'), audiences: await this.audiences.list(), notice, importErrors: this.importErrors(req) });
   }
 
   @Post()
@@ -34,7 +34,13 @@ export class AudiencePagesController {
       res.redirect(303, '/console/audiences?created=1');
     } catch (err) {
       const { status, error } = pageError(err);
-      this.views.render('audiences', req, res, { title: this.views.t(req, 'audiences.title'), audiences: await this.audiences.list(), error, form: body }, status);
+      this.views.render('audiences', req, res, { title: this.views.t(req, 'audiences.title'), audiences: await this.audiences.list(), error, form: body, importErrors: this.importErrors(req) }, status);
     }
+  }
+
+  /** The words for each refusal of an upload, for the page script that posts the file to the import API. */
+  private importErrors(req: Request): string {
+    const codes = ['AUDIENCE_FILE_TOO_LARGE', 'AUDIENCE_UNSUPPORTED_MEDIA_TYPE', 'AUDIENCE_NOT_FOUND', 'CSV_EMPTY', 'CSV_INVALID', 'CSV_MALFORMED', 'CSV_BROKEN_QUOTING', 'CSV_NO_EMAIL_COLUMN', 'CSV_WRONG_DELIMITER', 'RATE_LIMITED', 'FORBIDDEN'];
+    return JSON.stringify({ ...Object.fromEntries(codes.map((c) => [c, this.views.t(req, `errors.${c}`)])), fallback: this.views.t(req, 'error.generic') });
   }
 }

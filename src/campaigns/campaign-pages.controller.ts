@@ -10,11 +10,26 @@ import { CampaignService } from './campaign.service';
 import { AudienceService } from '../audiences/audience.service';
 import './campaigns.messages';
 import '../mail/mail.messages';
+import { formatCount } from '../money/money-format';
 
-const STARTER_BODY = `<h1>Hello {{firstName}},</h1>
+/** The draft a new campaign starts from, in the marketer's language. */
+const STARTER: Record<'en' | 'ru', { subject: string; body: string }> = {
+  en: {
+    subject: '{{firstName}}, earn with your suppliers',
+    body: `<h1>Hello {{firstName}},</h1>
 <p>Your suppliers listen to you. Recommend our service to them: they get a discount, you earn a share of every payment they make.</p>
 {{> button url=registrationLink label="Become a referrer"}}
-{{> signature}}`;
+{{> signature}}`,
+  },
+  ru: {
+    subject: '{{firstName}}, зарабатывайте вместе с вашими поставщиками',
+    body: `<h1>Здравствуйте, {{firstName}}!</h1>
+<p>Ваши поставщики прислушиваются к вам. Порекомендуйте им наш сервис: они получат скидку, а вы — долю от каждого их платежа.</p>
+{{> button url=registrationLink label="Стать партнёром"}}
+{{> signature}}`,
+  },
+};
+const STATES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'];
 
 /** The marketer's campaign console: the same service calls as the API. */
 @ApiExcludeController()
@@ -26,7 +41,7 @@ export class CampaignPagesController {
     private readonly audienceService: AudienceService,
   ) {}
 
-  private audiences(): Promise<{ id: string; name: string }[]> {
+  private audiences(): Promise<{ id: string; name: string; contacts: number }[]> {
     return this.audienceService.list();
   }
 
@@ -37,7 +52,7 @@ export class CampaignPagesController {
       title: this.views.t(req, 'campaigns.title'),
       campaigns: await this.campaigns.list(),
       audiences: await this.audiences(),
-      form: { body: STARTER_BODY, subject: '{{firstName}}, earn with your suppliers' },
+      form: STARTER[this.views.locale(req)],
     });
   }
 
@@ -65,7 +80,8 @@ export class CampaignPagesController {
   private async renderShow(req: Request, res: Response, id: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const campaign = await this.campaigns.get(id);
     const preview = await this.campaigns.preview(id);
-    this.views.render('campaign', req, res, { title: campaign.name, campaign, preview, audiences: await this.audiences(), ...extra }, status);
+    const statusWords = JSON.stringify(Object.fromEntries(STATES.map((st) => [st, this.views.t(req, `campaigns.state.${st}`)])));
+    this.views.render('campaign', req, res, { title: campaign.name, campaign, preview, statusWords, ...extra }, status);
   }
 
   private action(run: (id: string, body: Record<string, string>) => Promise<unknown>, notice = 'saved') {
@@ -95,9 +111,30 @@ export class CampaignPagesController {
 
   @Post(':id/schedule')
   @Roles(Role.Marketer, Role.Admin)
-  schedule(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>): Promise<void> {
+  async schedule(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>): Promise<void> {
+    if (!body.at && body.confirm !== 'yes') return this.confirmSendNow(req, res, id);
     const form = { ...body, at: body.at ? new Date(`${body.at}Z`).toISOString() : '' };
     return this.action(async (i, b) => this.campaigns.schedule(i, (await parseForm(ScheduleCampaignDto, b)).at))(req, res, id, form);
+  }
+
+  /** "Send to 1,909 recipients now?": sending cannot be called back, so it asks first (a page, no JavaScript needed). */
+  private async confirmSendNow(req: Request, res: Response, id: string): Promise<void> {
+    const campaign = await this.campaigns.get(id);
+    const contacts = (await this.audiences()).find((a) => a.id === campaign.audienceId)?.contacts ?? 0;
+    const locale = this.views.locale(req);
+    const recipients = this.views.t(req, `plural.recipients.${new Intl.PluralRules(locale).select(contacts)}`, { n: formatCount(locale, contacts) });
+    this.views.render('confirm', req, res, {
+      title: this.views.t(req, 'campaigns.confirm.heading'),
+      confirm: {
+        heading: this.views.t(req, 'campaigns.confirm.heading'),
+        question: this.views.t(req, 'campaigns.confirm.question', { recipients }),
+        detail: this.views.t(req, 'campaigns.confirm.detail', { name: campaign.name, subject: campaign.subject, audience: campaign.audienceName }),
+        yes: this.views.t(req, 'campaigns.confirm.yes'),
+        action: `/console/campaigns/${id}/schedule`,
+        back: `/console/campaigns/${id}`,
+        fields: [],
+      },
+    });
   }
 
   @Post(':id/pause')

@@ -14,6 +14,8 @@ import { StripeModule } from '../stripe/stripe.module';
 import { StripeWebhooksModule } from '../stripe-webhooks/stripe-webhooks.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { EventsModule } from '../events/events.module';
+import { StatementContextService } from './statement-context.service';
+import { PayoutDetailsModule } from '../payout-details/payout-details.module';
 import { ExpectedCommissions } from './expected-commission';
 import { PaymentLinks } from './payment-links';
 import { RecordDispute } from './record-dispute';
@@ -24,7 +26,7 @@ import { ReleaseHolds } from './release-holds';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
-  imports: [EventsModule, LedgerModule, StripeWebhooksModule, StripeModule, BillingModule, ProgramModule, ReferrersModule, AttributionModule],
+  imports: [EventsModule, LedgerModule, StripeWebhooksModule, StripeModule, BillingModule, ProgramModule, ReferrersModule, AttributionModule, PayoutDetailsModule],
   controllers: [EarningsController, EarningsPagesController],
   providers: [
     CommissionService,
@@ -39,6 +41,7 @@ import { ReleaseHolds } from './release-holds';
     ReleaseHolds,
     ExpectedCommissions,
     EarningsService,
+    StatementContextService,
   ],
   exports: [CommissionService, ExpectedCommissions, EarningsService],
 })

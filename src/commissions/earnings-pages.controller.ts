@@ -3,13 +3,18 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
-import { formatMoney } from '../money/money';
+import { formatDate, formatMoney } from '../money/money-format';
+import { PayoutDetailsService } from '../payout-details/payout-details.service';
+import { payoutReadiness } from '../payout-details/payout-readiness';
+import { ProgramService } from '../program/program.service';
 import { ReferrerService } from '../referrers/referrer.service';
 import { ViewService } from '../web/view.service';
 import { EarningsService } from './earnings.service';
+import { StatementContextService } from './statement-context.service';
+import { StatementEvent, statementEvents } from './statement-events';
 import './commissions.messages';
 
-/** The referrer's earnings page: referred suppliers, balances stated plainly, and the statement. */
+/** The referrer's earnings page: why money is (not) paid, balances stated plainly, referred suppliers, and the statement. */
 @ApiExcludeController()
 @Controller()
 export class EarningsPagesController {
@@ -17,29 +22,52 @@ export class EarningsPagesController {
     private readonly views: ViewService,
     private readonly earnings: EarningsService,
     private readonly referrers: ReferrerService,
+    private readonly contexts: StatementContextService,
+    private readonly details: PayoutDetailsService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get('cabinet/earnings')
   @Roles(Role.Referrer)
   async page(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
     const referrerId = await this.referrers.referrerIdOfUser(user.id);
-    const [suppliers, balances] = await Promise.all([this.earnings.suppliers(referrerId), this.earnings.earnings(referrerId)]);
+    const [suppliers, balances, settings, details] = await Promise.all([
+      this.earnings.suppliers(referrerId),
+      this.earnings.earnings(referrerId),
+      this.program.settings(),
+      this.details.view(referrerId),
+    ]);
     const currency = balances[0].currency;
-    const statement = await this.earnings.statement(referrerId, currency, 200, 0);
-    const money = (v: string, c: string) => formatMoney(BigInt(v), c);
+    const lines = await this.earnings.statement(referrerId, currency, 200, 0);
+    const events = statementEvents(lines, await this.contexts.forPostings(lines.map((l) => l.postingId)));
+    const locale = this.views.locale(req);
+    const program = balances.find((b) => b.currency === settings.currency.trim()) ?? balances[0];
     this.views.render('earnings', req, res, {
       title: this.views.t(req, 'commissions.title'),
-      suppliers: suppliers.map((s) => ({ ...s, earnedText: money(s.earned, currency), stateKey: `commissions.state.${s.state}` })),
-      balances: balances.map((b) => ({
-        currency: b.currency,
-        pending: money(b.pending, b.currency),
-        available: money(b.available, b.currency),
-        disputed: money(b.disputed, b.currency),
-        inTransit: money(b.inTransit, b.currency),
-        paid: money(b.paid, b.currency),
-        negative: BigInt(b.available) < 0n,
-      })),
-      statement: statement.map((l) => ({ ...l, amountText: money(l.amount, currency), balanceText: money(l.balanceAfter, currency), accountKey: `commissions.account.${l.account}` })),
+      currency,
+      suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}` })),
+      balances: balances.map((b) => ({ ...b, negative: BigInt(b.available) < 0n })),
+      readiness: payoutReadiness(program.currency, BigInt(program.available), BigInt(settings.payoutMinimum), details.usable),
+      statement: events.map((e) => ({ ...e, text: this.describe(req, e, currency, locale), balanceKey: `commissions.balanceName.${e.balance}` })),
     });
+  }
+
+  /** One sentence per business event, in the reader's words (no ledger account or batch id). */
+  private describe(req: Request, e: StatementEvent, currency: string, locale: string): string {
+    const c = e.context;
+    const abs = BigInt(e.amount) < 0n ? -BigInt(e.amount) : BigInt(e.amount);
+    const params = {
+      invoice: c.invoiceNumber ? `№ ${c.invoiceNumber}` : this.views.t(req, 'statement.noNumber'),
+      company: c.supplierCompany ?? this.views.t(req, 'statement.aSupplier'),
+      amount: formatMoney(locale, e.amount, currency),
+      amountAbs: formatMoney(locale, abs, currency),
+      until: formatDate(locale, c.holdEndsAt, 'dayMonth'),
+      reason: c.failureReason ?? c.adjustmentReason ?? '',
+    };
+    let key: string = `statement.${e.kind}`;
+    if (e.kind === 'commission' && !c.holdEndsAt) key = 'statement.commissionNoHold';
+    if (e.kind === 'payout_paid') key = c.payoutMethod === 'stripe_connect' ? 'statement.payout_paid.stripe' : 'statement.payout_paid.bank';
+    if (e.kind === 'payout_returned') key = c.payoutStatus === 'failed' ? 'statement.payout_returned.failed' : 'statement.payout_returned.cancelled';
+    return this.views.t(req, key, params);
   }
 }

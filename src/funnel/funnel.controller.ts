@@ -42,6 +42,9 @@ export class FunnelController {
   async page(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const f = await this.funnel.funnel(id);
     const labels = Object.fromEntries(Object.keys(f.figures).map((k) => [k, this.views.t(req, `funnel.stage.${k}`)]));
-    this.views.render('campaign-funnel', req, res, { title: this.views.t(req, 'funnel.title', { name: f.campaignName }), funnel: f, chart: funnelSvg(f.figures, labels) });
+    const stageKeys = Object.fromEntries(Object.keys(f.figures).map((k) => [k, `funnel.stage.${k}`]));
+    const rateKeys = Object.fromEntries(f.rates.map((r) => [r.name, `funnel.rateName.${r.name}`]));
+    const stages = Object.entries(f.figures).map(([key, value]) => ({ key, value }));
+    this.views.render('campaign-funnel', req, res, { title: this.views.t(req, 'funnel.title', { name: f.campaignName }), funnel: f, chart: funnelSvg(f.figures, labels), stages, stageKeys, rateKeys });
   }
 }

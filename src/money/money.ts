@@ -27,7 +27,7 @@ export function minorDigits(currency: string): number {
   return MINOR_DIGITS[currency] ?? 2;
 }
 
-/** "1234.56 RUB" from 123456n, exact. */
+/** "1234.56 RUB" from 123456n, exact: machine text (logs, key=value lines). People read money-format.ts formatMoney. */
 export function formatMoney(amountMinor: bigint, currency: string): string {
   const digits = minorDigits(currency);
   const negative = amountMinor < 0n;

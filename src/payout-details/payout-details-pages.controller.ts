@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
@@ -18,7 +19,13 @@ export class PayoutDetailsPagesController {
     private readonly views: ViewService,
     private readonly details: PayoutDetailsService,
     private readonly referrers: ReferrerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Stripe payouts are offered only when the operator configured Stripe; a referrer never sees the configuration gap. */
+  private get stripeAvailable(): boolean {
+    return Boolean(this.config.stripe.secretKey);
+  }
 
   @Get()
   @Roles(Role.Referrer)
@@ -43,12 +50,17 @@ export class PayoutDetailsPagesController {
   @Post('connect')
   @Roles(Role.Referrer)
   async connect(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
+    if (!this.stripeAvailable) {
+      await this.render(req, res, user, { error: { code: 'STRIPE_NOT_CONFIGURED', message: '', messageKey: 'payoutDetails.connect.unavailable', fields: [] } }, 422);
+      return;
+    }
     try {
       const link = await this.details.startConnect(await this.referrers.referrerIdOfUser(user.id));
       res.redirect(303, link.onboardingUrl);
     } catch (err) {
       const { status, error } = pageError(err);
-      await this.render(req, res, user, { error }, status);
+      const unavailable = error.code === 'STRIPE_NOT_CONFIGURED' || error.code === 'STRIPE_UNAVAILABLE';
+      await this.render(req, res, user, { error: unavailable ? { ...error, messageKey: 'payoutDetails.connect.unavailable' } : error }, status);
     }
   }
 
@@ -73,6 +85,6 @@ export class PayoutDetailsPagesController {
 
   private async render(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const details = await this.details.view(await this.referrers.referrerIdOfUser(user.id));
-    this.views.render('payout-details', req, res, { title: this.views.t(req, 'payoutDetails.title'), details, form: {}, ...ctx }, status);
+    this.views.render('payout-details', req, res, { title: this.views.t(req, 'payoutDetails.title'), details, stripeAvailable: this.stripeAvailable, form: {}, ...ctx }, status);
   }
 }

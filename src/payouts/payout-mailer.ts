@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService } from '../email-templates/email-template.service';
 import { MailDelivery, MailerService } from '../mail/mailer.service';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '../money/money-format';
 import { Locale } from '../web/messages';
 
 /** Tells a referrer their payout was sent. Best effort: a mail failure never undoes a payout. */
@@ -23,7 +23,7 @@ export class PayoutMailer {
     try {
       const [who] = await this.db.query(`SELECT u.email, r.full_name FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, [item.referrerId]);
       if (!who) return null;
-      const amount = formatMoney(item.amount, item.currency.trim());
+      const amount = formatMoney(locale, item.amount, item.currency.trim());
       const message = this.templates.renderTransactional({
         template: 'payout-sent',
         subjectKey: 'mail.payout.subject',

@@ -5,7 +5,10 @@ import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { CreateAdjustmentDto } from '../adjustments/adjustments.dto';
 import { AdjustmentsService } from '../adjustments/adjustments.service';
-import { formatMoney } from '../money/money';
+import { formatDate, formatMoney } from '../money/money-format';
+import { moneyInputExample, parseMoneyInput } from '../money/money-input';
+import { ProgramService } from '../program/program.service';
+import { ReferrerService } from '../referrers/referrer.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { PayoutExecutor } from './payout-executor.service';
@@ -13,14 +16,12 @@ import { MarkPayoutFailedDto, PayoutPreviewQuery } from './payouts.dto';
 import { PayoutsService } from './payouts.service';
 import './payouts.messages';
 
-const money = (amount: string, currency: string) => formatMoney(BigInt(amount), currency);
-
 /** Export links for the current calendar month (UTC). */
-function monthReports(): { period: string; query: string } {
+function monthReports(locale: string): { period: string; query: string } {
   const now = new Date();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { period: from.toISOString().slice(0, 7), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
+  return { period: formatDate(locale, from, 'month'), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
 }
 
 /** Finance's payout console: preview → create → approve (second user) → execute → mark bank items. */
@@ -32,6 +33,8 @@ export class PayoutsPagesController {
     private readonly payouts: PayoutsService,
     private readonly executor: PayoutExecutor,
     private readonly adjustments: AdjustmentsService,
+    private readonly referrers: ReferrerService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get()
@@ -45,7 +48,9 @@ export class PayoutsPagesController {
   @Roles(Role.Finance)
   async adjust(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
     try {
-      const dto = await parseForm(CreateAdjustmentDto, { referrerId: body.referrerId, amount: body.amount, reason: body.reason ?? '' });
+      const currency = (await this.program.settings()).currency.trim();
+      const minor = parseMoneyInput(body.amount ?? '', currency, { allowNegative: true, field: 'amount' });
+      const dto = await parseForm(CreateAdjustmentDto, { referrerId: body.referrerId, amount: minor.toString(), reason: body.reason ?? '' });
       await this.adjustments.create(dto, user);
       res.redirect(303, '/finance/payouts?done=adjusted');
     } catch (err) {
@@ -76,7 +81,11 @@ export class PayoutsPagesController {
 
   @Post('batches/:id/:action')
   @Roles(Role.Finance)
-  async act(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Param('action') action: string): Promise<void> {
+  async act(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Param('action') action: string, @Body() body: Record<string, string>): Promise<void> {
+    if ((action === 'execute' || action === 'approve') && body?.confirm !== 'yes') {
+      await this.renderConfirm(req, res, id, action);
+      return;
+    }
     try {
       if (action === 'approve') await this.payouts.approve(id, user);
       else if (action === 'execute') await this.executor.execute(id, user);
@@ -117,10 +126,30 @@ export class PayoutsPagesController {
     }
   }
 
+  /** Irreversible steps ask first, in words with the count and the amount (works without JavaScript). */
+  private async renderConfirm(req: Request, res: Response, id: string, action: 'execute' | 'approve'): Promise<void> {
+    const batch = await this.payouts.batchDetail(id);
+    const locale = this.views.locale(req);
+    const params = { referrers: this.views.t(req, `plural.referrers.${new Intl.PluralRules(locale).select(batch.itemCount)}`, { n: batch.itemCount }), total: formatMoney(locale, batch.total, batch.currency) };
+    this.views.render('confirm', req, res, {
+      title: this.views.t(req, `payouts.confirm.${action}.heading`),
+      confirm: {
+        heading: this.views.t(req, `payouts.confirm.${action}.heading`),
+        question: this.views.t(req, `payouts.confirm.${action}.question`, params),
+        detail: this.views.t(req, `payouts.confirm.${action}.detail`),
+        yes: this.views.t(req, `payouts.confirm.${action}.yes`),
+        action: `/finance/payouts/batches/${id}/${action}`,
+        back: `/finance/payouts/batches/${id}`,
+        fields: [],
+      },
+    });
+  }
+
   private async renderConsole(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const q = await parseForm(PayoutPreviewQuery, { currency: typeof req.query.currency === 'string' ? req.query.currency : undefined }).catch(() => ({ currency: undefined }) as PayoutPreviewQuery);
     const preview = await this.payouts.preview(q.currency, user, 200);
     const batches = await this.payouts.listBatches(30);
+    const names = await this.referrers.namesOf([...preview.eligible, ...preview.excluded].map((r) => r.referrerId));
     this.views.render(
       'payouts-console',
       req,
@@ -129,14 +158,13 @@ export class PayoutsPagesController {
         title: this.views.t(req, 'payouts.title'),
         preview: {
           ...preview,
-          minimumText: money(preview.minimum, preview.currency),
-          totalText: money(preview.eligibleTotal, preview.currency),
-          eligible: preview.eligible.map((r) => ({ ...r, availableText: money(r.available, preview.currency) })),
-          excluded: preview.excluded.map((r) => ({ ...r, availableText: money(r.available, preview.currency) })),
+          eligible: preview.eligible.map((r) => ({ ...r, who: names.get(r.referrerId), methodKey: `payouts.method.${r.method}` })),
+          excluded: preview.excluded.map((r) => ({ ...r, who: names.get(r.referrerId), reasonKey: `payouts.reason.${r.reason}` })),
         },
-        batches: batches.map((b) => ({ ...b, totalText: money(b.total, b.currency) })),
+        batches: batches.map((b) => ({ ...b, statusKey: `payouts.status.${b.status}` })),
+        amountExample: moneyInputExample(preview.currency, this.views.locale(req)),
         canWrite: user.role === Role.Finance,
-        reports: monthReports(),
+        reports: monthReports(this.views.locale(req)),
         ...ctx,
       },
       status,
@@ -146,14 +174,21 @@ export class PayoutsPagesController {
   private async renderBatch(req: Request, res: Response, user: AuthUser, id: string, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const batch = await this.payouts.batchDetail(id);
     const isFinance = user.role === Role.Finance;
+    const items = batch.items.map((i) => ({
+      ...i,
+      methodKey: `payouts.method.${i.method}`,
+      statusKey: `payouts.itemStatus.${i.status}`,
+      markable: isFinance && i.method === 'bank' && i.status === 'pending' && ['approved', 'executing'].includes(batch.status),
+    }));
     this.views.render(
       'payouts-batch',
       req,
       res,
       {
         title: this.views.t(req, 'payouts.batch.title'),
-        batch: { ...batch, totalText: money(batch.total, batch.currency) },
-        items: batch.items.map((i) => ({ ...i, amountText: money(i.amount, i.currency), markable: isFinance && i.method === 'bank' && i.status === 'pending' && ['approved', 'executing'].includes(batch.status) })),
+        batch: { ...batch, statusKey: `payouts.status.${batch.status}`, statusHintKey: `payouts.statusHint.${batch.status}` },
+        items,
+        anyMarkable: items.some((i) => i.markable),
         canApprove: isFinance && batch.status === 'created' && batch.createdBy !== user.id,
         ownBatch: batch.createdBy === user.id && batch.status === 'created',
         canExecute: isFinance && ['approved', 'executing'].includes(batch.status),

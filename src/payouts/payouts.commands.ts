@@ -4,6 +4,7 @@ import { AuthUser } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { CliCommand, CliContext, UsageError } from '../common/cli-command';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { formatMoney } from '../money/money-format';
 import { PayoutExecutor } from './payout-executor.service';
 import { PayoutsService } from './payouts.service';
 
@@ -22,7 +23,9 @@ export const PAYOUT_COMMANDS: Record<string, CliCommand> = {
     run: async (argv, ctx) => {
       const { values } = parseArgs({ args: argv, options: { as: { type: 'string' }, currency: { type: 'string' } }, strict: true });
       const p = await ctx.app.get(PayoutsService).preview(values.currency, await actor(ctx, values.as, [Role.Finance, Role.Admin]), 0);
-      ctx.out(`currency=${p.currency} minimum=${p.minimum} eligible=${p.eligibleCount} total=${p.eligibleTotal} excluded=${JSON.stringify(p.excludedByReason)}`);
+      // key=value for scripts (minor units), then the same figures for people.
+      const human = `minimum ${formatMoney('en', p.minimum, p.currency)}; ${p.eligibleCount} referrer${p.eligibleCount === 1 ? '' : 's'} would be paid ${formatMoney('en', p.eligibleTotal, p.currency)}`;
+      ctx.out(`currency=${p.currency} minimum=${p.minimum} eligible=${p.eligibleCount} total=${p.eligibleTotal} excluded=${JSON.stringify(p.excludedByReason)} | ${human}`);
       return 0;
     },
   },

@@ -5,6 +5,7 @@ import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { MailModule } from '../mail/mail.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
 import { ProgramModule } from '../program/program.module';
+import { ReferrersModule } from '../referrers/referrers.module';
 import { BankExportService } from './bank-export.service';
 import { PayoutBatch } from './payout-batch.entity';
 import { PayoutExecutor } from './payout-executor.service';
@@ -17,7 +18,7 @@ import { StripeModule } from '../stripe/stripe.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule],
+  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],

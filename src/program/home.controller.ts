@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { Public } from '../auth/access.decorators';
-import { formatMoney } from '../money/money';
 import { TEMPLATES_DIR, ViewService } from '../web/view.service';
 import { ProgramService } from './program.service';
 
@@ -20,7 +19,7 @@ export class HomeController {
   @Public()
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const p = await this.program.view();
-    this.views.render('home', req, res, { program: p, payoutMinimum: formatMoney(BigInt(p.payoutMinimum), p.currency) });
+    this.views.render('home', req, res, { program: p });
   }
 
   @Get('assets/site.css')

@@ -124,6 +124,16 @@ export class ReferrerService {
     }));
   }
 
+  /** Who a referrer is, for pages that list referrers by id ("Anna Petrova · Retail Co"). */
+  async namesOf(ids: string[]): Promise<Map<string, { fullName: string; companyName: string; email: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; full_name: string; company_name: string; email: string }[] = await this.db.query(
+      `SELECT r.id, r.full_name, r.company_name, u.email FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((r) => [r.id, { fullName: r.full_name, companyName: r.company_name, email: r.email }]));
+  }
+
   private async userOf(referrerId: string): Promise<User> {
     const r = await this.db.manager.findOneOrFail(Referrer, { where: { id: referrerId } });
     return this.db.manager.findOneOrFail(User, { where: { id: r.userId } });

@@ -11,10 +11,15 @@ import { PromoCodeService } from '../promo-codes/promo-code.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { InvoiceView } from '../billing/billing.dto';
-import { formatMoney } from '../money/money';
+import { errorText } from '../web/format-helpers';
 import { SignUpSupplierDto, SupplierView } from './supplier.dto';
 import { SupplierService } from './supplier.service';
 import './suppliers.messages';
+
+/** Stripe's subscription and invoice states the catalog names; anything newer reads as "other". */
+const BILLING_STATES = ['not_started', 'incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'];
+const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'];
+const known = (list: string[], value: string, prefix: string) => `${prefix}.${list.includes(value) ? value : 'other'}`;
 
 /** First-party cookie remembering the referral code from /join?ref= for 90 days. */
 export const REFERRAL_COOKIE = 'hs_ref';
@@ -44,7 +49,7 @@ export class SupplierPagesController {
   async signUpPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const code = (typeof req.query.code === 'string' ? req.query.code : undefined) ?? this.linkCode(req);
     const { quote, codeError } = await this.quote(code);
-    this.views.render('supplier-signup', req, res, { title: this.views.t(req, 'suppliers.signup.title'), form: { promoCode: code ?? '' }, quote, codeError, user: undefined });
+    this.views.render('supplier-signup', req, res, { title: this.views.t(req, 'suppliers.signup.title'), form: { promoCode: code ?? '' }, quote, codeError: codeError && { ...codeError, message: errorText(this.views.locale(req), codeError) }, codeMessages: this.codeMessages(req), user: undefined });
   }
 
   @Post('suppliers/signup')
@@ -61,14 +66,15 @@ export class SupplierPagesController {
       const { status, error } = pageError(err);
       const { password: _omit, ...form } = body;
       const { quote } = await this.quote(form.promoCode);
-      this.views.render('supplier-signup', req, res, { title: this.views.t(req, 'suppliers.signup.title'), form, quote, error, user: undefined }, status);
+      this.views.render('supplier-signup', req, res, { title: this.views.t(req, 'suppliers.signup.title'), form, quote, error, codeMessages: this.codeMessages(req), user: undefined }, status);
     }
   }
 
   @Get('supplier')
   @Roles(Role.Supplier)
   async home(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier: await this.pageModel(user.id) });
+    const supplier = await this.pageModel(user.id);
+    this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier, stateKey: known(BILLING_STATES, supplier.billing.state, 'suppliers.billing') });
   }
 
   @Post('supplier/subscribe')
@@ -79,15 +85,22 @@ export class SupplierPagesController {
       res.redirect(303, '/supplier');
     } catch (err) {
       const { status, error } = pageError(err);
-      this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier: await this.pageModel(user.id), error }, status);
+      const supplier = await this.pageModel(user.id);
+      this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier, stateKey: known(BILLING_STATES, supplier.billing.state, 'suppliers.billing'), error }, status);
     }
   }
 
-  /** The API view plus money as text for the page. */
-  private async pageModel(userId: string): Promise<SupplierView & { billing: { invoices: (InvoiceView & { totalText: string; paidText: string })[] } }> {
+  /** The API view plus the catalog keys of its states (the page formats money and dates itself). */
+  private async pageModel(userId: string): Promise<SupplierView & { billing: { invoices: (InvoiceView & { statusKey: string })[] } }> {
     const view = await this.suppliers.viewForUser(userId);
-    const invoices = view.billing.invoices.map((i) => ({ ...i, totalText: formatMoney(BigInt(i.total), i.currency), paidText: formatMoney(BigInt(i.amountPaid), i.currency) }));
+    const invoices = view.billing.invoices.map((i) => ({ ...i, statusKey: known(INVOICE_STATUSES, i.status, 'suppliers.invoice') }));
     return { ...view, billing: { ...view.billing, invoices } };
+  }
+
+  /** The words for each refusal of a typed code, for the page script that checks it as it is typed. */
+  private codeMessages(req: Request): string {
+    const codes = ['PROMO_CODE_MALFORMED', 'PROMO_CODE_NOT_FOUND', 'PROMO_CODE_PAUSED', 'PROMO_CODE_REVOKED', 'RATE_LIMITED'];
+    return JSON.stringify({ ...Object.fromEntries(codes.map((c) => [c, this.views.t(req, `errors.${c}`)])), fallback: this.views.t(req, 'error.generic') });
   }
 
   private linkCode(req: Request): string | undefined {
@@ -96,12 +109,12 @@ export class SupplierPagesController {
   }
 
   /** The discount a code gives, shown before the supplier submits; or why the code cannot be used. */
-  private async quote(code: string | undefined): Promise<{ quote?: PromoCodeQuoteView; codeError?: { code: string; message: string } }> {
+  private async quote(code: string | undefined): Promise<{ quote?: PromoCodeQuoteView; codeError?: { code: string; message: string; details?: unknown } }> {
     if (!code) return {};
     try {
       return { quote: await this.codes.quote(code) };
     } catch (err) {
-      if (err instanceof DomainException) return { codeError: { code: err.code, message: err.message } };
+      if (err instanceof DomainException) return { codeError: { code: err.code, message: err.message, details: err.details } };
       throw err;
     }
   }

@@ -18,8 +18,21 @@ export async function parseForm<T extends object>(dto: new () => T, body: Record
   return instance;
 }
 
+export interface PageError {
+  code: string;
+  message: string;
+  details?: unknown;
+  /** The form fields the error is about (from its details), so the page shows it under them. */
+  fields: string[];
+}
+
 /** A domain failure as a page shows it; anything else is rethrown to the global filter. */
-export function pageError(err: unknown): { status: number; error: { code: string; message: string } } {
-  if (err instanceof DomainException) return { status: err.httpStatus, error: { code: err.code, message: err.message } };
+export function pageError(err: unknown): { status: number; error: PageError } {
+  if (err instanceof DomainException) return { status: err.httpStatus, error: { code: err.code, message: err.message, details: err.details, fields: errorFields(err.details) } };
   throw err;
+}
+
+function errorFields(details: unknown): string[] {
+  const list = Array.isArray(details) ? details : details && typeof details === 'object' ? [details] : [];
+  return [...new Set(list.map((d) => (d && typeof d === 'object' ? (d as { field?: unknown }).field : undefined)).filter((f): f is string => typeof f === 'string'))];
 }

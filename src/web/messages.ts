@@ -18,7 +18,6 @@ const en = {
   'home.lead': 'Register as a referrer, get a promo code, and choose how the program budget splits between a discount for the suppliers you bring and your own commission.',
   'home.program': 'Program budget {budget} of each payment; supplier discount from {min} to {max}; commission for {months}; paid out from {minimum}.',
   'home.months.unlimited': 'as long as the supplier pays',
-  'home.months.n': '{n} months',
   'register.title': 'Become a referrer',
   'register.email': 'Work email',
   'register.password': 'Password',
@@ -59,6 +58,10 @@ const en = {
   'cabinet.showOffer': 'Show the text',
   'error.generic': 'Something went wrong; please try again.',
   'lang.switch': 'Русский',
+  'common.timesIn': 'Times are in {zone}.',
+  'confirm.no': 'No, go back',
+  'cabinet.seeEarnings': 'Your earnings and statement',
+  'cabinet.discountBp': 'Supplier discount, basis points (100 = 1%)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -80,9 +83,8 @@ const ru: Record<MessageKey, string> = {
   'nav.exchangeAdmin': 'Управление обменом',
   'home.title': 'Рекомендуйте поставщиков — получайте доход каждый месяц',
   'home.lead': 'Зарегистрируйтесь партнёром, получите промокод и решите, как бюджет программы делится между скидкой для приведённых поставщиков и вашей комиссией.',
-  'home.program': 'Бюджет программы — {budget} каждого платежа; скидка поставщику от {min} до {max}; комиссия {months}; выплата от {minimum}.',
+  'home.program': 'Бюджет программы — {budget} каждого платежа; скидка поставщику от {min} до {max}; комиссия — {months}; выплата от {minimum}.',
   'home.months.unlimited': 'пока поставщик платит',
-  'home.months.n': '{n} мес.',
   'register.title': 'Стать партнёром',
   'register.email': 'Рабочая почта',
   'register.password': 'Пароль',
@@ -123,6 +125,10 @@ const ru: Record<MessageKey, string> = {
   'cabinet.showOffer': 'Показать текст',
   'error.generic': 'Что-то пошло не так, попробуйте ещё раз.',
   'lang.switch': 'English',
+  'common.timesIn': 'Время указано в часовом поясе {zone}.',
+  'confirm.no': 'Нет, вернуться',
+  'cabinet.seeEarnings': 'Ваш доход и выписка',
+  'cabinet.discountBp': 'Скидка поставщику, в базисных пунктах (100 = 1 %)',
 };
 
 export type Locale = 'en' | 'ru';
@@ -137,8 +143,16 @@ export function registerMessages<K extends string>(feature: { en: Record<K, stri
   for (const key of Object.keys(feature.en) as K[]) {
     if (key in catalogs.en) throw new Error(`Message key ${key} is defined twice`);
     catalogs.en[key] = feature.en[key];
+  }
+  for (const key of Object.keys(feature.ru) as K[]) {
+    if (key in catalogs.ru) throw new Error(`Message key ${key} is defined twice`);
     catalogs.ru[key] = feature.ru[key];
   }
+}
+
+/** Every key and its text, per locale (for the catalog-completeness test). */
+export function catalogEntries(locale: Locale): Record<string, string> {
+  return { ...catalogs[locale] };
 }
 
 export function translate(locale: Locale, key: string, params: Record<string, unknown> = {}): string {

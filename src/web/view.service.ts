@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request, Response } from 'express';
-import { formatBasisPoints } from '../money/money';
+import { DEFAULT_TIME_ZONE } from '../money/money-format';
+import { registerFormatHelpers } from './format-helpers';
 import { Locale, pickLocale, translate } from './messages';
 
 export function projectRoot(): string {
@@ -39,9 +40,8 @@ export class ViewService {
     this.hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       return translate(options.data.root.locale as Locale, key, options.hash);
     });
-    this.hbs.registerHelper('bp', (bp: number) => formatBasisPoints(Number(bp)));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    this.hbs.registerHelper('date', (d: Date | string) => new Date(d).toISOString().slice(0, 10));
+    registerFormatHelpers(this.hbs); // money, rate, ratio, bp, count, date, plural, errorMessage
     this.hbs.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v).replace(/</g, '\\u003c')));
     this.layout = this.hbs.compile(readFileSync(join(TEMPLATES_DIR, 'layouts', 'main.hbs'), 'utf8'));
     const viewsDir = join(TEMPLATES_DIR, 'views');
@@ -60,7 +60,7 @@ export class ViewService {
     const view = this.views.get(name);
     if (!view) throw new Error(`No view ${name}`);
     const locale = this.locale(req, res);
-    const data = { ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
+    const data = { timeZone: DEFAULT_TIME_ZONE, ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
     const body = view(data);
     res.status(status).type('html').send(this.layout({ ...data, body: new Handlebars.SafeString(body) }));
   }

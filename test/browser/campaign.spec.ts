@@ -45,8 +45,8 @@ import { startTestApp, TestApp } from '../support/test-app';
     await page.click('[data-test=import-form] button');
     await page.waitForSelector('[data-test=import-report][data-status=ok]');
     const report = (await page.textContent('[data-test=import-report]')) ?? '';
-    assert.match(report, /imported=2 updated=0 rejected=1/);
-    assert.match(report, /line 4: "broken-address" is not a valid email address/);
+    assert.match(report, /Imported: 2\. Updated: 0\. Refused: 1\./);
+    assert.match(report, /Line 4: "broken-address" is not a valid email address/);
 
     await page.goto(`${base}/console/campaigns`);
     await page.fill('[data-test=create-campaign] input[name=name]', 'Browser campaign');
@@ -61,10 +61,14 @@ import { startTestApp, TestApp } from '../support/test-app';
     assert.equal(await page.getAttribute('[data-test=error]', 'data-code'), 'TEMPLATE_SYNTAX_ERROR');
 
     await page.click('[data-test=send-now]');
+    // Sending cannot be called back: the page asks first, with the number of recipients.
+    assert.equal((await page.textContent('[data-test=confirm-question]'))?.trim(), 'Send to 2 recipients now?');
+    await page.click('[data-test=confirm-yes]');
     await page.waitForSelector('[data-test=progress][data-status=sending]');
     await t.app.get(CampaignSender).drain();
     await page.reload();
-    assert.equal(await page.textContent('[data-test=status]'), 'sent');
+    assert.equal(await page.getAttribute('[data-test=progress]', 'data-status'), 'sent');
+    assert.equal(await page.textContent('[data-test=status]'), 'Sent');
     assert.equal(await page.textContent('[data-test=sent]'), '2');
 
     // Nina follows her personal link and registers as a referrer.
@@ -88,6 +92,7 @@ import { startTestApp, TestApp } from '../support/test-app';
     await page.waitForSelector('[data-test=funnel-chart]');
     assert.match((await page.textContent('[data-stage=registered]')) ?? '', /1$/);
     assert.match((await page.textContent('[data-stage=clickedHuman]')) ?? '', /1$/);
-    assert.match((await page.textContent('[data-rate=registration]')) ?? '', /100%/);
+    assert.match((await page.textContent('[data-rate=registration]')) ?? '', /100\.00%/);
+    assert.match((await page.textContent('[data-rate=registration]')) ?? '', /Registration rate/, 'a label, not the field name');
   });
 });

@@ -31,7 +31,7 @@ import { startTestApp, TestApp } from '../support/test-app';
   });
 
   /** A page expression (a string: the test code is compiled without DOM types). */
-  const dealStatusIs = (status: string) => `document.querySelector('[data-test=inbox-row] [data-test=deal-status]')?.textContent?.trim() === '${status}'`;
+  const dealStatusIs = (status: string) => `document.querySelector('[data-test=inbox-row] [data-test=deal-status]')?.dataset.status === '${status}'`;
 
   async function logIn(email: string, next: string): Promise<Page> {
     const context = await browser.newContext({ locale: 'en-US' });
@@ -57,13 +57,13 @@ import { startTestApp, TestApp } from '../support/test-app';
     await a.fill('[data-test=lead-timeline]', '14');
     await a.click('[data-test=lead-submit]');
     assert.equal(await a.getAttribute('[data-test=error]', 'data-code'), 'BUDGET_NEGATIVE');
-    await a.fill('[data-test=lead-budget]', '400000000');
+    await a.fill('[data-test=lead-budget]', '4 000 000'); // major units as people type them (4,000,000.00 RUB)
     await a.selectOption('[data-test=lead-authority]', 'decision_maker');
     await a.selectOption('[data-test=lead-need]', 'urgent');
     await a.click('[data-test=lead-submit]');
     await a.waitForSelector('[data-test=notice]');
-    assert.match((await a.textContent('[data-test=notice]')) ?? '', /score 500, sales_ready/);
-    assert.equal((await a.textContent('[data-test=submitted-row] [data-test=submitted-status]'))?.trim(), '');
+    assert.match((await a.textContent('[data-test=notice]')) ?? '', /score 500, sales-ready/);
+    assert.equal((await a.textContent('[data-test=submitted-row] [data-test=submitted-status]'))?.trim(), '—');
 
     const b = await logIn(receiver.email, '/exchange');
     const row = '[data-test=inbox-row][data-company="Warehouse Client"]';
@@ -76,20 +76,20 @@ import { startTestApp, TestApp } from '../support/test-app';
       await b.waitForFunction(dealStatusIs(status));
     }
     await b.selectOption(`${row} [data-test=status-select]`, 'won');
-    await b.fill(`${row} [data-test=won-value]`, '7500000');
+    await b.fill(`${row} [data-test=won-value]`, '75000');
     await b.click(`${row} [data-test=move]`);
     await b.waitForFunction(dealStatusIs('won'));
 
     // The sender sees the status, not the notes.
     await a.reload();
-    assert.equal((await a.textContent('[data-test=submitted-row] [data-test=submitted-status]'))?.trim(), 'won');
+    assert.equal((await a.textContent('[data-test=submitted-row] [data-test=submitted-status]'))?.trim(), 'Won');
     assert.ok(!(await a.content()).includes('private contacted note'));
 
     const op = await logIn(adminEmail, '/exchange/admin/analytics');
     const rec = '[data-test=receiver-row][data-company="Receiver LLC"]';
     assert.equal((await op.textContent(`${rec} [data-test=won]`))?.trim(), '1');
-    assert.equal((await op.textContent(`${rec} [data-test=won-value]`))?.trim(), '7500000');
-    assert.equal((await op.textContent(`${rec} [data-test=win-rate]`))?.trim(), '100%');
+    assert.equal((await op.textContent(`${rec} [data-test=won-value]`))?.trim(), 'RUB\u00a075,000.00');
+    assert.equal((await op.textContent(`${rec} [data-test=win-rate]`))?.trim(), '100.00%');
     assert.equal((await op.textContent('[data-test=source-row][data-company="Sender LLC"] [data-test=source-leads]'))?.trim(), '1');
   });
 });

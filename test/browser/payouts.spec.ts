@@ -49,7 +49,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
     const a = await logIn(alice.email, '/finance/payouts');
     assert.equal(await a.getAttribute('[data-test=preview-summary]', 'data-eligible'), '1');
-    assert.match((await a.textContent('[data-test=eligible-row]')) ?? '', /1500\.00 RUB/);
+    assert.match((await a.textContent('[data-test=eligible-row]')) ?? '', /RUB\u00a01,500\.00/);
     await a.click('[data-test=create-batch]');
     await a.waitForURL(/\/finance\/payouts\/batches\/[0-9a-f-]{36}\?done=created$/);
     const batchPath = new URL(a.url()).pathname;
@@ -59,12 +59,17 @@ import { startTestApp, TestApp } from '../support/test-app';
 
     const b = await logIn(bob.email, batchPath);
     await b.click('[data-test=approve]');
+    assert.equal((await b.textContent('[data-test=confirm-question]'))?.trim(), 'Approve paying 1 referrer RUB\u00a01,500.00?');
+    await b.click('[data-test=confirm-yes]');
     await b.waitForURL(/done=approve$/);
     assert.equal(await b.getAttribute('[data-test=batch-status]', 'data-status'), 'approved');
     await b.click('[data-test=execute]');
+    assert.equal((await b.textContent('[data-test=confirm-question]'))?.trim(), 'Pay 1 referrer RUB\u00a01,500.00 now?', 'execution asks first, in words, with the count and the amount');
+    await b.click('[data-test=confirm-yes]');
     await b.waitForURL(/done=execute$/);
     assert.equal(await b.getAttribute('[data-test=batch-status]', 'data-status'), 'completed');
-    assert.equal((await b.textContent('[data-test=item-status]'))?.trim(), 'paid');
+    assert.equal((await b.textContent('[data-test=item-status]'))?.trim(), 'Paid');
+    assert.equal(await b.getAttribute('[data-test=item-row]', 'data-status'), 'paid');
 
     const transfers = connect.transfers((tr) => tr.destination === r.accountId);
     assert.equal(transfers.length, 1);

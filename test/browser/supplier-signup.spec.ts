@@ -42,7 +42,7 @@ import { startTestApp, TestApp } from '../support/test-app';
     // Typing a bad code shows why at once; typing the good one shows the discount again.
     await page.fill('[data-test=promo-code]', 'ZZZZZZZZZZ');
     await page.waitForSelector('[data-test=code-error]:not([hidden])');
-    assert.match((await page.textContent('[data-test=code-error]')) ?? '', /No promo code/);
+    assert.match((await page.textContent('[data-test=code-error]')) ?? '', /There is no promo code/);
     await page.fill('[data-test=promo-code]', r.code.toLowerCase());
     await page.waitForSelector('[data-test=code-discount]:not([hidden])');
     assert.match((await page.textContent('[data-test=code-discount]')) ?? '', /12\.5%/);
@@ -55,7 +55,8 @@ import { startTestApp, TestApp } from '../support/test-app';
     await page.waitForURL(`${base}/supplier`);
     assert.match((await page.textContent('[data-test=supplier-discount]')) ?? '', /Your discount: 12\.5%/);
     assert.match((await page.textContent('[data-test=referred-by]')) ?? '', /Anna Petrova/);
-    assert.match((await page.textContent('[data-test=subscription-state]')) ?? '', /incomplete/);
+    assert.equal(await page.getAttribute('[data-test=subscription-state]', 'data-state'), 'incomplete');
+    assert.match((await page.textContent('[data-test=subscription-state]')) ?? '', /waiting for the first payment/, 'the Stripe state in words, not its code');
     assert.match((await page.getAttribute('[data-test=pay-link]', 'href')) ?? '', /^https:\/\/invoice\.stripe\.test\//);
     const [a] = await t.db.query(`SELECT via, discount_bp FROM supplier_attributions WHERE referrer_id = $1`, [r.id]);
     assert.deepEqual(a, { via: 'link', discount_bp: 1250 });

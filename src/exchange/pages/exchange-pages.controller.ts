@@ -19,6 +19,18 @@ import { ExchangeSettingsService } from '../settings/settings.service';
 import { NewTagDto } from '../tags/tag.dto';
 import { TagService } from '../tags/tag.service';
 import { RulesService } from '../rules/rules.service';
+import { formatRatio } from '../../money/money-format';
+import { moneyInputExample, parseMoneyInput } from '../../money/money-input';
+
+/**
+ * Money typed in major units ("4 000 000", "75000,50") → the API's minor-unit string. Negatives pass
+ * through so the exchange's own rule (BUDGET_NEGATIVE, with its field) refuses them; empty stays absent.
+ */
+function minorField(body: Record<string, string>, field: string, currency: string): string | undefined {
+  const v = body[field];
+  if (v === undefined || String(v).trim() === '') return undefined;
+  return parseMoneyInput(v, currency, { allowNegative: true, field }).toString();
+}
 
 const list = (v: unknown): string[] =>
   String(v ?? '')
@@ -74,7 +86,8 @@ export class ExchangePagesController {
   @Roles(Role.Partner)
   async profile(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
     await this.act(req, res, user, async () => {
-      const dto = await parseForm(MemberProfileDto, { ...body, tags: list(body.tags), regions: list(body.regions) });
+      const currency = (await this.settings.get()).currency;
+      const dto = await parseForm(MemberProfileDto, { ...body, threshold: minorField(body, 'threshold', currency) ?? '', tags: list(body.tags), regions: list(body.regions) });
       await this.members.updateProfile((await this.members.memberOfUser(user.id)).id, dto);
       return this.views.t(req, 'exchange.member.saved');
     });
@@ -84,9 +97,10 @@ export class ExchangePagesController {
   @Roles(Role.Partner)
   async submit(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
     await this.act(req, res, user, async () => {
-      const dto = await parseForm(SubmitLeadDto, { ...body, tags: list(body.tags) });
+      const currency = (await this.settings.get()).currency;
+      const dto = await parseForm(SubmitLeadDto, { ...body, budget: minorField(body, 'budget', currency) ?? '', cost: minorField(body, 'cost', currency), tags: list(body.tags) });
       const lead = await this.leads.submit(dto, await this.leads.submitterFor(user), 'web');
-      return this.views.t(req, 'exchange.lead.submitted', { score: lead.score, qualification: lead.qualification });
+      return this.views.t(req, 'exchange.lead.submitted', { score: lead.score, qualification: this.views.t(req, `exchange.qualification.${lead.qualification}`) });
     });
   }
 
@@ -111,7 +125,8 @@ export class ExchangePagesController {
   @Roles(Role.Partner)
   async status(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
     await this.act(req, res, user, async () => {
-      const dto = await parseForm(DealStatusDto, body);
+      const currency = (await this.settings.get()).currency;
+      const dto = await parseForm(DealStatusDto, { ...body, wonValue: minorField(body, 'wonValue', currency) });
       await this.deals.changeStatus(id, (await this.members.memberOfUser(user.id)).id, user.id, dto);
     });
   }
@@ -150,7 +165,13 @@ export class ExchangePagesController {
   @Roles(Role.Admin)
   async analyticsPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const report = await this.analytics.report();
-    const byReceiver = report.byReceiver.map((r) => ({ ...r, hoursToFirstContact: r.avgSecondsToFirstContact === null ? null : (r.avgSecondsToFirstContact / 3600).toFixed(1) }));
+    const locale = this.views.locale(req);
+    const byReceiver = report.byReceiver.map((r) => ({
+      ...r,
+      answered: r.accepted + r.declined + r.expired,
+      closed: r.won + r.lost,
+      hoursToFirstContact: r.avgSecondsToFirstContact === null ? null : formatRatio(locale, Math.round(r.avgSecondsToFirstContact), 3600, 1),
+    }));
     this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver } });
   }
 
@@ -161,7 +182,8 @@ export class ExchangePagesController {
       res.redirect(303, notice ? `/exchange?notice=${encodeURIComponent(notice)}` : '/exchange');
     } catch (err) {
       const { status, error } = pageError(err);
-      await this.renderDesk(req, res, user, { error, form: req.body }, status);
+      const profile = req.path.endsWith('/profile');
+      await this.renderDesk(req, res, user, { error, form: profile ? {} : req.body, profileForm: profile ? req.body : undefined }, status);
     }
   }
 
@@ -197,6 +219,8 @@ export class ExchangePagesController {
         needs: Object.keys(settings.rules.need),
         inbox: inbox.map((l) => ({ ...l, offered: l.routingState === 'offered', next: l.dealStatus ? allowedNext(l.dealStatus as DealStatus) : [] })),
         submitted,
+        currency: settings.currency,
+        amountExample: moneyInputExample(settings.currency, this.views.locale(req)),
         form: {},
         ...extra,
       },
