@@ -28,7 +28,7 @@ interface Operation {
 
 let t: TestApp;
 let fake: FakeStripe;
-let ops: Operation[] = [];
+const ops: Operation[] = [];
 let components: Record<string, Schema> = {};
 const tokens: Partial<Record<Role, string>> = {};
 

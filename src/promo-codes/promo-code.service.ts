@@ -41,7 +41,7 @@ export class PromoCodeService {
         { attempts: 5, retryIf: (err) => err instanceof CodeTaken || isUniqueViolation(err) },
       );
     } catch (err) {
-      if (err instanceof CodeTaken || isUniqueViolation(err)) throw new Error('Could not issue a unique promo code after 5 attempts');
+      if (err instanceof CodeTaken || isUniqueViolation(err)) throw new Error('Could not issue a unique promo code after 5 attempts', { cause: err });
       throw err;
     }
   }

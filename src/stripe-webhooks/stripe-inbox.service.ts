@@ -2,7 +2,6 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
-import { backoffSchedule } from '../common/retry/retry';
 import { JobsService } from '../jobs/jobs.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
@@ -15,7 +14,6 @@ import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook
 export const RETRY_JOB = 'stripe-webhooks.retry';
 
 /** Waits before the retries of a failed event: 15 s doubling to at most an hour (looked up by attempt in SQL). */
-const RETRY_SCHEDULE_SECONDS = backoffSchedule({ baseMs: 15_000, maxMs: 3_600_000 }, 10).map((ms) => ms / 1000);
 /** Events claimed and processed in one transaction (one commit, one postMany for all of them). */
 const GROUP_SIZE = 200;
 /**

@@ -11,6 +11,7 @@ function loadAllCatalogs(dir: string): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) found.push(...loadAllCatalogs(path));
     else if (name.endsWith('.messages.js')) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads every compiled catalog file found on disk
       require(path);
       found.push(path);
     }
