@@ -52,6 +52,7 @@ describe('the plain-text part of an email', () => {
         'Become a referrer (https://handshake.example/r/ABC123)',
         '',
         '--',
+        'You receive this email because your address is on the partner list of Handshake.',
         'Unsubscribe: https://handshake.example/u/xyz',
         '',
       ].join('\n'),
