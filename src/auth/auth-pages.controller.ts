@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { homeOf } from '../web/sections';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
 import { AuthService } from './auth.service';
@@ -10,18 +11,8 @@ import { Role } from './role';
 /** Only same-site relative paths are followed after login (never an open redirect). */
 function safeNext(next: unknown, role: Role): string {
   if (typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next)) return next;
-  return HOME_BY_ROLE[role];
+  return homeOf(role);
 }
-
-/** Where each role lands after logging in. */
-const HOME_BY_ROLE: Record<Role, string> = {
-  [Role.Referrer]: '/cabinet',
-  [Role.Supplier]: '/supplier',
-  [Role.Partner]: '/exchange',
-  [Role.Finance]: '/finance/payouts',
-  [Role.Marketer]: '/console/campaigns',
-  [Role.Admin]: '/',
-};
 
 @ApiExcludeController()
 @Controller()
