@@ -7,6 +7,7 @@ import { json, urlencoded } from 'express';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { SESSION_COOKIE } from './auth/access.decorators';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationPipe } from './common/errors/validation';
 import { AppConfig } from './config/config';
@@ -15,6 +16,8 @@ import { PinoNestLogger } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
+import { csrfProtection } from './web/csrf';
+import { ViewService } from './web/view.service';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
@@ -41,8 +44,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   app.use(cookieParser());
   app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
+  app.use(csrfProtection({ secret: config.jwtSecret, publicBaseUrl: config.publicBaseUrl, cookieSecure: config.cookieSecure, sessionCookie: SESSION_COOKIE }));
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(ViewService)));
   setupSwagger(app);
   return app;
 }

@@ -25,6 +25,7 @@ import {
   staffUser,
 } from './support/fake-stripe-connect';
 import { registerReferrer } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -447,8 +448,8 @@ describe('adjustments', () => {
     const page = await request(t.url).get('/finance/payouts').set('cookie', cookie).expect(200);
     assert.match(page.text, /data-test="adjust-form"/);
     assert.match(page.text, /\/api\/reconciliation\/payouts\.csv\?from/);
-    await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '700', reason: 'Bonus for the pilot' }).expect(303);
-    const refused = await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '700', reason: ' ' }).expect(422);
+    await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '700', reason: 'Bonus for the pilot' }).expect(303);
+    const refused = await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '700', reason: ' ' }).expect(422);
     assert.match(refused.text, /data-code="ADJUSTMENT_REASON_REQUIRED"/);
     assert.equal((await balancesOf(t, r.id)).available, 700n);
     await request(t.url).post('/api/adjustments').set(auth(alice.token)).send({ referrerId: r.id, amount: '-700', reason: 'Settle test balance' }).expect(201);

@@ -5,6 +5,7 @@ import { DomainEvents } from '../src/events/domain-events';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, FakeStripeBilling, signUpSupplier, uniqueTaxId } from './support/fake-stripe-billing';
 import { registerReferrer, staffToken } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -136,10 +137,7 @@ describe('referral link and pages', () => {
     assert.match(page.text, new RegExp(`value="${r.code}"`));
 
     const email = `owner-${Date.now()}@link-wholesale.example`;
-    const form = await request(t.url)
-      .post('/suppliers/signup')
-      .set('cookie', `hs_ref=${r.code}`)
-      .type('form')
+    const form = await formPost(t, '/suppliers/signup', `hs_ref=${r.code}`)
       .send({ promoCode: r.code, companyName: 'Link Foods', companyTaxId: uniqueTaxId(), email, password: 'correct-horse-42' })
       .expect(303);
     assert.equal(form.headers.location, '/supplier');
@@ -154,9 +152,7 @@ describe('referral link and pages', () => {
   it('shows why a code cannot be used and re-renders the form on a refusal', async () => {
     const page = await request(t.url).get('/suppliers/signup?code=ZZZZZZZZZZ').expect(200);
     assert.match(page.text, /This code cannot be used/);
-    const res = await request(t.url)
-      .post('/suppliers/signup')
-      .type('form')
+    const res = await formPost(t, '/suppliers/signup')
       .send({ promoCode: 'ZZZZZZZZZZ', companyName: 'Nope', companyTaxId: uniqueTaxId(), email: `n-${Date.now()}@nope-co.example`, password: 'correct-horse-42' })
       .expect(404);
     assert.match(res.text, /data-code="PROMO_CODE_NOT_FOUND"/);

@@ -40,7 +40,8 @@ export interface CsrfOptions {
   sessionCookie: string;
 }
 
-const sign = (secret: string, seed: string): string => createHmac('sha256', secret).update(`csrf:${seed}`).digest('base64url');
+/** The form token for a seed (exported for tests that post forms the way a browser does). */
+export const sign = (secret: string, seed: string): string => createHmac('sha256', secret).update(`csrf:${seed}`).digest('base64url');
 
 const validSeed = (v: unknown): v is string => typeof v === 'string' && /^[\w-]{32,64}$/.test(v);
 
