@@ -17,6 +17,7 @@ import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 import { csrfProtection } from './web/csrf';
+import { securityHeaders } from './web/security-headers';
 import { ViewService } from './web/view.service';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
@@ -32,6 +33,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).
   app.use(app.get(TrackingHitsMiddleware).handle);
   app.use(correlationId);
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger,
