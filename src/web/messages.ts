@@ -207,3 +207,8 @@ export function pickLocale(query: unknown, cookie: unknown, acceptLanguage: stri
     .sort((a, b) => b.q - a.q);
   return (ranked[0]?.lang as Locale) ?? 'en';
 }
+
+/** Every key with its English and Russian text (the page sweep checks Russian pages against it). */
+export function catalogEntries(): { key: string; en: string; ru: string }[] {
+  return Object.keys(catalogs.en).map((key) => ({ key, en: catalogs.en[key], ru: catalogs.ru[key] }));
+}
