@@ -7,6 +7,7 @@ import { json, urlencoded } from 'express';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { SESSION_COOKIE } from './auth/access.decorators';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { refuseNulBytes } from './common/errors/input-guards';
 import { validationPipe } from './common/errors/validation';
@@ -16,6 +17,9 @@ import { loggableUrl, PinoNestLogger, redacting } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
+import { csrfProtection } from './web/csrf';
+import { securityHeaders } from './web/security-headers';
+import { ViewService } from './web/view.service';
 
 /** Builds the HTTP app (without listening): shared by `npm start`, the CLI and the tests. */
 export async function createApp(config: AppConfig, databaseUrl: string, rootLogger: Logger): Promise<NestExpressApplication> {
@@ -33,6 +37,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).
   app.use(app.get(TrackingHitsMiddleware).handle);
   app.use(correlationId);
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger,
@@ -52,8 +57,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
   app.use(refuseNulBytes);
+  app.use(csrfProtection({ secret: config.jwtSecret, publicBaseUrl: config.publicBaseUrl, cookieSecure: config.cookieSecure, sessionCookie: SESSION_COOKIE }));
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(ViewService)));
   setupSwagger(app);
   return app;
 }

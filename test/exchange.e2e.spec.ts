@@ -9,6 +9,7 @@ import { StaffService } from '../src/auth/staff.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { addTags, adminToken, auth, count, leadBody, member, Member, submitLead, suffix } from './exchange-fixtures';
 import { PASSWORD, uniqueEmail } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -374,11 +375,9 @@ describe('pages', () => {
     await request(t.url).get('/exchange/join').expect(200).expect(/no poaching|No poaching|no-poaching/i);
     const rules = (await request(t.url).get('/api/exchange/rules').expect(200)).body;
     const email = uniqueEmail('page', 'pages.example');
-    const missing = await request(t.url).post('/exchange/join').type('form').send({ email, password: PASSWORD, companyName: 'Page Co', contactName: 'Vera' }).expect(422);
+    const missing = await formPost(t, '/exchange/join').send({ email, password: PASSWORD, companyName: 'Page Co', contactName: 'Vera' }).expect(422);
     assert.match(missing.text, /data-code="RULES_NOT_ACCEPTED"/);
-    const joined = await request(t.url)
-      .post('/exchange/join')
-      .type('form')
+    const joined = await formPost(t, '/exchange/join')
       .send({ email, password: PASSWORD, companyName: 'Page Co', contactName: 'Vera', acceptedRulesVersion: String(rules.version) })
       .expect(303);
     const cookie = joined.headers['set-cookie'][0].split(';')[0];
@@ -393,15 +392,15 @@ describe('pages', () => {
     const [{ id }] = await t.db.query(`SELECT m.id FROM exchange_members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`, [email]);
     const adminPage = await request(t.url).get('/exchange/admin').set('cookie', adminCookie).expect(200);
     assert.match(adminPage.text, new RegExp(`data-member="${id}"`));
-    await request(t.url).post(`/exchange/admin/members/${id}/admit`).set('cookie', adminCookie).type('form').send({}).expect(303);
-    const bad = await request(t.url).post('/exchange/admin/tags').set('cookie', adminCookie).type('form').send({ slug: 'Bad Slug', label: 'x' }).expect(400);
+    await formPost(t, `/exchange/admin/members/${id}/admit`, adminCookie).send({}).expect(303);
+    const bad = await formPost(t, '/exchange/admin/tags', adminCookie).send({ slug: 'Bad Slug', label: 'x' }).expect(400);
     assert.match(bad.text, /data-code="VALIDATION_FAILED"/);
 
     const after = await request(t.url).get('/exchange').set('cookie', cookie).expect(200);
     assert.match(after.text, /data-test="lead-form"/);
-    const profile = await request(t.url).post('/exchange/profile').set('cookie', cookie).type('form').send({ threshold: '100', tags: 'erp, nope', regions: '', weeklyCapacity: '3' }).expect(422);
+    const profile = await formPost(t, '/exchange/profile', cookie).send({ threshold: '100', tags: 'erp, nope', regions: '', weeklyCapacity: '3' }).expect(422);
     assert.match(profile.text, /data-code="UNKNOWN_TAG"/);
-    await request(t.url).post('/exchange/profile').set('cookie', cookie).type('form').send({ threshold: '1,00', tags: 'erp, edi', regions: 'msk', weeklyCapacity: '3' }).expect(303); // major units: 1,00 RUB
+    await formPost(t, '/exchange/profile', cookie).send({ threshold: '1,00', tags: 'erp, edi', regions: 'msk', weeklyCapacity: '3' }).expect(303); // major units: 1,00 RUB
     const me = (await request(t.url).get('/api/exchange/members/me').set('cookie', cookie).expect(200)).body;
     assert.deepEqual([me.threshold, me.tags, me.regions, me.weeklyCapacity], ['100', ['edi', 'erp'], ['msk'], 3]);
     // Members and referrers are kept out of the operator's pages.

@@ -25,6 +25,7 @@ import {
   staffUser,
 } from './support/fake-stripe-connect';
 import { registerReferrer } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -448,8 +449,8 @@ describe('adjustments', () => {
     assert.match(page.text, /data-test="adjust-form"/);
     assert.match(page.text, /\/api\/reconciliation\/payouts\.csv\?from/);
     // The form takes major units as people type them: "7,00" RUB is 700 kopecks.
-    await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '7,00', reason: 'Bonus for the pilot' }).expect(303);
-    const refused = await request(t.url).post('/finance/payouts/adjustments').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '7', reason: ' ' }).expect(422);
+    await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '7,00', reason: 'Bonus for the pilot' }).expect(303);
+    const refused = await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '7', reason: ' ' }).expect(422);
     assert.match(refused.text, /data-code="ADJUSTMENT_REASON_REQUIRED"/);
     const tooPrecise = await request(t.url).post('/finance/payouts/adjustments?lang=ru').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '1 350,505', reason: 'Too precise' }).expect(422);
     assert.match(tooPrecise.text, /data-code="MONEY_TOO_MANY_DECIMALS"/);

@@ -5,6 +5,7 @@ import { DomainEvents } from '../src/events/domain-events';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, FakeStripeBilling, signUpSupplier, uniqueTaxId } from './support/fake-stripe-billing';
 import { PASSWORD, registerReferrer, staffToken } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -163,10 +164,7 @@ describe('referral link and pages', () => {
     assert.match(page.text, new RegExp(`value="${r.code}"`));
 
     const email = `owner-${Date.now()}@link-wholesale.example`;
-    const form = await request(t.url)
-      .post('/suppliers/signup')
-      .set('cookie', `hs_ref=${r.code}`)
-      .type('form')
+    const form = await formPost(t, '/suppliers/signup', `hs_ref=${r.code}`)
       .send({ promoCode: r.code, companyName: 'Link Foods', companyTaxId: uniqueTaxId(), email, password: PASSWORD })
       .expect(303);
     assert.equal(form.headers.location, '/supplier');
@@ -181,9 +179,8 @@ describe('referral link and pages', () => {
   it('shows why a code cannot be used and re-renders the form on a refusal', async () => {
     const page = await request(t.url).get('/suppliers/signup?code=ZZZZZZZZZZ').expect(200);
     assert.match(page.text, /data-code="PROMO_CODE_NOT_FOUND"[^>]*>There is no promo code ZZZZZZZZZZ\. Check the spelling\./);
-    const res = await request(t.url)
-      .post('/suppliers/signup')
-      .type('form')
+    assert.match(page.text, /This code cannot be used/);
+    const res = await formPost(t, '/suppliers/signup')
       .send({ promoCode: 'ZZZZZZZZZZ', companyName: 'Nope', companyTaxId: uniqueTaxId(), email: `n-${Date.now()}@nope-co.example`, password: PASSWORD })
       .expect(404);
     assert.match(res.text, /data-code="PROMO_CODE_NOT_FOUND"/);

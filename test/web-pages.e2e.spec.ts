@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { seedAvailable } from './support/fake-stripe-connect';
 import { PASSWORD, registerReferrer, uniqueEmail } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -26,9 +27,7 @@ describe('server-rendered pages', () => {
 
   it('registers through the form, sets an http-only session cookie and shows the cabinet', async () => {
     const email = uniqueEmail('form');
-    const res = await request(t.url)
-      .post('/register')
-      .type('form')
+    const res = await formPost(t, '/register')
       .send({ email, password: PASSWORD, fullName: 'Olga Form', companyName: 'Form Retail', companyTaxId: '', acceptedOfferVersion: '1' })
       .expect(303);
     assert.equal(res.headers.location, '/cabinet');
@@ -42,7 +41,7 @@ describe('server-rendered pages', () => {
 
   it('re-renders the form with the error when the offer is not accepted, and writes nothing', async () => {
     const email = uniqueEmail('noaccept');
-    const res = await request(t.url).post('/register').type('form').send({ email, password: PASSWORD, fullName: 'No Accept', companyName: 'Shop' }).expect(422);
+    const res = await formPost(t, '/register').send({ email, password: PASSWORD, fullName: 'No Accept', companyName: 'Shop' }).expect(422);
     assert.match(res.text, /data-code="OFFER_NOT_ACCEPTED"/);
     assert.match(res.text, new RegExp(email.replace(/[.]/g, '\\.')));
     assert.equal(Number((await t.db.query('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n), 0);
@@ -51,18 +50,16 @@ describe('server-rendered pages', () => {
   it('sends anonymous visitors of the cabinet to the login page, and refuses cross-site form posts', async () => {
     const res = await request(t.url).get('/cabinet').set('accept', 'text/html').expect(303);
     assert.equal(res.headers.location, '/login?next=%2Fcabinet');
-    const reg = await request(t.url)
-      .post('/register')
-      .type('form')
+    const reg = await formPost(t, '/register')
       .send({ email: uniqueEmail('csrf'), password: PASSWORD, fullName: 'Cross Site', companyName: 'Shop', acceptedOfferVersion: '1' })
       .expect(303);
     const cookie = (reg.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('hs_session='))!.split(';')[0];
-    const forged = await request(t.url).post('/cabinet/split').set('cookie', cookie).set('origin', 'https://evil.example').type('form').send({ discountBp: '100' }).expect(403);
-    assert.equal(forged.body.error.code, 'CROSS_SITE_REQUEST');
+    const forged = await formPost(t, '/cabinet/split', cookie).set('origin', 'https://evil.example').send({ discountBp: '100' }).expect(403);
+    assert.equal(forged.body.error.code, 'CSRF_REFUSED');
   });
 
   it('a wrong password re-renders the login page with 401', async () => {
-    const res = await request(t.url).post('/login').type('form').send({ email: 'nobody@x.example', password: 'wrong-password-9' }).expect(401);
+    const res = await formPost(t, '/login').send({ email: 'nobody@x.example', password: 'wrong-password-9' }).expect(401);
     assert.match(res.text, /data-code="INVALID_CREDENTIALS"/);
   });
 

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainException } from '../common/errors/domain.exception';
 import { localizedErrorMessage } from '../common/errors/errors.messages';
+import { homeOf } from '../web/sections';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
 import { sessionMeta } from './auth.controller';
@@ -15,18 +16,8 @@ import { Role } from './role';
 /** Only same-site relative paths are followed after login (never an open redirect). */
 function safeNext(next: unknown, role: Role): string {
   if (typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next)) return next;
-  return HOME_BY_ROLE[role];
+  return homeOf(role);
 }
-
-/** Where each role lands after logging in. */
-const HOME_BY_ROLE: Record<Role, string> = {
-  [Role.Referrer]: '/cabinet',
-  [Role.Supplier]: '/supplier',
-  [Role.Partner]: '/exchange',
-  [Role.Finance]: '/finance/payouts',
-  [Role.Marketer]: '/console/campaigns',
-  [Role.Admin]: '/',
-};
 
 @ApiExcludeController()
 @Controller()

@@ -64,23 +64,21 @@ export class PayoutDetailsPagesController {
     }
   }
 
-  /** Stripe sends the referrer here when an onboarding link expired: issue a new one. */
+  /**
+   * Stripe sends the referrer here (a GET) when an onboarding link expired. A GET changes nothing:
+   * the page says so and its "Continue Stripe onboarding" button POSTs for a new link.
+   */
   @Get('connect/refresh')
   @Roles(Role.Referrer)
   async connectRefresh(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.connect(req, res, user);
+    await this.render(req, res, user, { warning: this.views.t(req, 'payoutDetails.connect.expired') });
   }
 
+  /** Back from Stripe's onboarding (a GET): the account's status arrives by Stripe's account.updated event. */
   @Get('connect/return')
   @Roles(Role.Referrer)
   async connectReturn(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    try {
-      await this.details.refreshConnect(await this.referrers.referrerIdOfUser(user.id));
-      res.redirect(303, '/cabinet/payout-details?saved=connect');
-    } catch (err) {
-      const { status, error } = pageError(err);
-      await this.render(req, res, user, { error }, status);
-    }
+    await this.render(req, res, user, { notice: this.views.t(req, 'payoutDetails.connect.returned') });
   }
 
   private async render(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {

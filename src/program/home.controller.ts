@@ -1,7 +1,9 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { Public } from '../auth/access.decorators';
 import { TEMPLATES_DIR, ViewService } from '../web/view.service';
 import { ProgramService } from './program.service';
@@ -22,10 +24,14 @@ export class HomeController {
     this.views.render('home', req, res, { program: p });
   }
 
-  @Get('assets/site.css')
+  /** The stylesheet and the small scripts of the pages (templates/assets): nothing from a CDN. */
+  @Get('assets/:file')
   @Public()
-  css(@Res() res: Response): void {
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    const path = join(TEMPLATES_DIR, 'assets', file);
+    if (!/^[a-z0-9-]+\.(css|js)$/.test(file) || !existsSync(path)) throw new CommonException(CommonErrorCode.NOT_FOUND, `No asset ${file}`);
     res.setHeader('Cache-Control', 'public, max-age=3600');
-    res.sendFile(join(TEMPLATES_DIR, 'assets', 'site.css'));
+    res.type(file.endsWith('.css') ? 'text/css' : 'text/javascript');
+    res.sendFile(path);
   }
 }

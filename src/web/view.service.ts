@@ -1,11 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request, Response } from 'express';
 import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { registerFormatHelpers } from './format-helpers';
+import { DataSource } from 'typeorm';
+import type { Role } from '../auth/role';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { formatBasisPoints } from '../money/money';
+import { csrfToken } from './csrf';
 import { Locale, pickLocale, translate } from './messages';
+import { homeOf, navFor } from './sections';
 
 export function projectRoot(): string {
   let dir = __dirname;
@@ -19,6 +25,9 @@ export function projectRoot(): string {
 
 export const TEMPLATES_DIR = join(projectRoot(), 'templates');
 
+export const DEFAULT_BRAND = 'Handshake';
+const BRAND_TTL_MS = 15_000;
+
 export interface PageContext {
   title?: string;
   user?: { email: string; role: string };
@@ -27,12 +36,18 @@ export interface PageContext {
 
 /** Server-rendered Handlebars pages: templates/views inside templates/layouts/main, with partials. */
 @Injectable()
-export class ViewService {
+export class ViewService implements OnModuleInit {
   private readonly hbs = Handlebars.create();
   private readonly views = new Map<string, Handlebars.TemplateDelegate>();
   private readonly layout: Handlebars.TemplateDelegate;
+  private readonly logger = new Logger('Views');
+  private brandName = DEFAULT_BRAND;
+  private brandLoadedAt = 0;
 
-  constructor() {
+  constructor(
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+    @Optional() private readonly db?: DataSource,
+  ) {
     const partials = join(TEMPLATES_DIR, 'partials');
     for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
       this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
@@ -50,6 +65,28 @@ export class ViewService {
     }
   }
 
+  async onModuleInit(): Promise<void> {
+    await this.refreshBrand();
+  }
+
+  /** The program's name, when program settings carry one (an admin setting); "Handshake" otherwise. */
+  brand(): string {
+    if (Date.now() - this.brandLoadedAt > BRAND_TTL_MS) void this.refreshBrand();
+    return this.brandName;
+  }
+
+  async refreshBrand(): Promise<void> {
+    this.brandLoadedAt = Date.now();
+    if (!this.db) return;
+    try {
+      const [row] = (await this.db.query('SELECT * FROM program_settings WHERE id = 1')) as Record<string, unknown>[];
+      const name = [row?.program_name, row?.brand_name, row?.name].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
+      this.brandName = name?.trim() ?? DEFAULT_BRAND;
+    } catch (err) {
+      this.logger.warn({ err }, 'could not read the program name');
+    }
+  }
+
   locale(req: Request, res?: Response): Locale {
     const locale = pickLocale(req.query?.lang, req.cookies?.lang, req.headers['accept-language']);
     if (res && req.query?.lang === locale) res.cookie('lang', locale, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
@@ -60,7 +97,21 @@ export class ViewService {
     const view = this.views.get(name);
     if (!view) throw new Error(`No view ${name}`);
     const locale = this.locale(req, res);
-    const data = { timeZone: DEFAULT_TIME_ZONE, ...ctx, locale, otherLocale: locale === 'en' ? 'ru' : 'en', path: req.path, user: ctx.user ?? (req as { user?: PageContext['user'] }).user };
+    const user = ctx.user ?? (req as { user?: PageContext['user'] }).user;
+    const role = user?.role as Role | undefined;
+    const data = {
+      timeZone: DEFAULT_TIME_ZONE,
+      ...ctx,
+      locale,
+      otherLocale: locale === 'en' ? 'ru' : 'en',
+      path: req.path,
+      user,
+      brand: this.brand(),
+      home: role ? homeOf(role) : '/',
+      nav: navFor(role, req.path),
+      langHref: langHref(req, locale === 'en' ? 'ru' : 'en'),
+      csrfToken: this.config ? csrfToken(req, res, { secret: this.config.jwtSecret, cookieSecure: this.config.cookieSecure }) : '',
+    };
     const body = view(data);
     res.status(status).type('html').send(this.layout({ ...data, body: new Handlebars.SafeString(body) }));
   }
@@ -69,4 +120,12 @@ export class ViewService {
   t(req: Request, key: string, params: Record<string, unknown> = {}): string {
     return translate(this.locale(req), key, params);
   }
+}
+
+/** The current address with ?lang= switched (other query parameters kept). */
+function langHref(req: Request, lang: Locale): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) if (k !== 'lang' && typeof v === 'string') params.set(k, v);
+  params.set('lang', lang);
+  return `${req.path}?${params.toString()}`;
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import type { ViewService } from '../../web/view.service';
 import { CommonErrorCode, CommonException } from './common.exception';
 import { DomainException } from './domain.exception';
 import { localizedErrorMessage } from './errors.messages';
@@ -40,6 +41,9 @@ function fromHttpException(err: HttpException): Normalized {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** With the views, browsers get a translated error page instead of JSON (see renderHtml). */
+  constructor(private readonly views?: ViewService) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { correlationId?: string }>();
@@ -63,14 +67,64 @@ export class AllExceptionsFilter implements ExceptionFilter {
     n.message = localizedErrorMessage(req, n.code, n.message, n.details);
     const retryAfter = (n.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (n.status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    if (n.status === 401 && wantsHtml(req)) {
+    if (n.status === 401 && wantsHtml(req) && req.method === 'GET') {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
+    if (wantsHtml(req) && this.renderHtml(req, res, n)) return;
     res.status(n.status).json({
       error: { code: n.code, message: n.message, ...(n.details === undefined ? {} : { details: n.details }), correlationId: req.correlationId },
     });
   }
+
+  /** A translated page in the layout; false when it cannot be rendered (then JSON goes out). */
+  private renderHtml(req: Request & { correlationId?: string }, res: Response, n: Normalized): boolean {
+    if (!this.views) return false;
+    try {
+      const m = errorPageModel(req, n);
+      const heading = this.views.t(req, `error.${m.kind}.title`);
+      const text = m.kind === 'other' ? this.views.t(req, 'error.generic') : this.views.t(req, `error.${m.kind}.text`, { id: m.reference ?? '' });
+      this.views.render('error', req, res, { ...m, title: heading, heading, text }, n.status);
+      return true;
+    } catch (err) {
+      this.logger.error({ err, correlationId: req.correlationId }, 'could not render the error page');
+      return false;
+    }
+  }
+}
+
+const PAGE_KIND: Record<number, string> = { 401: '401', 403: '403', 404: '404', 500: '500' };
+
+/** Where a browser wanted to go: the page it posted from (same site) or the address itself. */
+function wantedPath(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  try {
+    const ref = new URL(req.headers.referer ?? '');
+    if (ref.host === req.headers.host) return ref.pathname + ref.search;
+  } catch {
+    /* no usable Referer */
+  }
+  return '/';
+}
+
+export interface ErrorPageModel {
+  status: number;
+  code: string;
+  kind: string;
+  reference?: string;
+  loginHref?: string;
+}
+
+/** What the error page says, by status (and CSRF_REFUSED apart): never the operator's message. */
+export function errorPageModel(req: Request & { correlationId?: string }, n: { status: number; code: string }): ErrorPageModel {
+  const kind = n.code === 'CSRF_REFUSED' ? 'csrf' : (PAGE_KIND[n.status] ?? (n.status >= 500 ? '500' : 'other'));
+  return {
+    status: n.status,
+    code: n.code,
+    kind,
+    reference: kind === '500' ? req.correlationId : undefined,
+    loginHref: kind === '401' ? `/login?next=${encodeURIComponent(wantedPath(req))}` : undefined,
+  };
 }
 
 function wantsHtml(req: Request): boolean {

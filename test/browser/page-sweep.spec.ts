@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import axe from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Role } from '../../src/auth/role';
+import { catalogPairs } from '../../src/web/messages';
+import { homeOf } from '../../src/web/sections';
+import { browserSkipReason, launchBrowser } from '../support/browser';
+import { startTestApp, TestApp } from '../support/test-app';
+import { buildWorld, World } from '../support/world';
+import { contextFor, watchCsp } from './support/pages';
+
+/**
+ * Every page of every role, in both languages, at 390 and 1280 px. Fails on: horizontal overflow,
+ * a form control without a label, an axe-core violation of impact serious or critical, a CSP
+ * violation, an English catalog string on a Russian page, a raw enum value or field name.
+ * All problems are collected and reported at once. Screenshots: /tmp/page-sweep/<role>-<page>-<lang>-<width>.png.
+ *
+ * KNOWN: problems owned by lane "pages2" (page content) that are not fixed in this branch. Each
+ * entry names the page, the check and why; at merge the list should shrink to nothing.
+ */
+const KNOWN: { page: string; check: Check; reason: string }[] = [
+  { page: 'supplier-supplier', check: 'enum', reason: 'pages2: subscription status shown raw (not_started)' },
+  { page: 'partner-exchange', check: 'enum', reason: 'pages2: lead authority shown raw (decision_maker)' },
+  { page: 'marketer-funnel', check: 'enum', reason: 'pages2: funnel figures labelled by field name (openedHuman, conversionOfRegistered)' },
+  { page: 'admin-exchange-admin', check: 'enum', reason: 'pages2: lead status shown raw (sales_ready)' },
+  { page: 'marketer-campaign', check: 'label', reason: 'pages2: test-send address has only a placeholder' },
+  { page: 'marketer-audiences', check: 'label', reason: 'pages2: new audience name has only a placeholder' },
+  { page: 'admin-exchange-admin', check: 'label', reason: 'pages2: tag slug/label inputs have no label' },
+  { page: 'anonymous-exchange-join', check: 'axe', reason: 'pages2: the scrollable rules text is not focusable (tabindex="0" as on register)' },
+];
+
+type Check = 'overflow' | 'label' | 'axe' | 'csp' | 'english' | 'enum' | 'status';
+
+const SHOTS = '/tmp/page-sweep';
+const WIDTHS = [390, 1280];
+const LANGS = ['ru', 'en'] as const;
+
+/** Values of enums and field names that must never reach a page as such. */
+const RAW_WORDS = [
+  'not_started', 'sales_ready', 'decision_maker', 'pending_approval', 'stripe_connect', 'below_minimum', 'negative_balance',
+  'no_details', 'connect_not_ready', 'hard_bounce', 'with_operator', 'signed_up', 'not_routed', 'under_review',
+  'needs_response', 'marked_paid', 'marked_failed', 'no_subscription', 'no_matching_member', 'opened_human',
+  'opened_machine', 'in_transit', 'past_due', 'conversionOfRegistered', 'openedHuman', 'openedMachine', 'discountBp', 'commissionBp',
+];
+
+type Who = 'anonymous' | Role;
+interface PageSpec {
+  who: Who;
+  name: string;
+  path: (w: World) => string;
+  status?: number;
+}
+
+/** The pages, by role. Every GET page route of the router must be walked by some entry (checked). */
+const PAGES: PageSpec[] = [
+  { who: 'anonymous', name: 'home', path: () => '/' },
+  { who: 'anonymous', name: 'login', path: () => '/login' },
+  { who: 'anonymous', name: 'register', path: () => '/register' },
+  { who: 'anonymous', name: 'join', path: (w) => `/join?ref=${w.referrer.code}` },
+  { who: 'anonymous', name: 'supplier-signup', path: () => '/suppliers/signup' },
+  { who: 'anonymous', name: 'exchange-join', path: () => '/exchange/join' },
+  { who: 'anonymous', name: 'unsubscribe-invalid', path: () => '/unsubscribe/not-a-token', status: 404 },
+  { who: 'anonymous', name: 'not-found', path: () => '/no-such-page', status: 404 },
+  { who: Role.Referrer, name: 'cabinet', path: () => '/cabinet' },
+  { who: Role.Referrer, name: 'earnings', path: () => '/cabinet/earnings' },
+  { who: Role.Referrer, name: 'payout-details', path: () => '/cabinet/payout-details' },
+  { who: Role.Referrer, name: 'connect-refresh', path: () => '/cabinet/payout-details/connect/refresh' },
+  { who: Role.Referrer, name: 'connect-return', path: () => '/cabinet/payout-details/connect/return' },
+  { who: Role.Referrer, name: 'forbidden', path: () => '/finance/payouts', status: 403 },
+  { who: Role.Supplier, name: 'supplier', path: () => '/supplier' },
+  { who: Role.Partner, name: 'exchange', path: () => '/exchange' },
+  { who: Role.Finance, name: 'payouts', path: () => '/finance/payouts' },
+  { who: Role.Finance, name: 'batch', path: (w) => `/finance/payouts/batches/${w.batchId}` },
+  { who: Role.Marketer, name: 'campaigns', path: () => '/console/campaigns' },
+  { who: Role.Marketer, name: 'campaign', path: (w) => `/console/campaigns/${w.campaignId}` },
+  { who: Role.Marketer, name: 'funnel', path: (w) => `/console/campaigns/${w.campaignId}/funnel` },
+  { who: Role.Marketer, name: 'audiences', path: () => '/console/audiences' },
+  { who: Role.Admin, name: 'payouts', path: () => '/finance/payouts' },
+  { who: Role.Admin, name: 'campaigns', path: () => '/console/campaigns' },
+  { who: Role.Admin, name: 'exchange-admin', path: () => '/exchange/admin' },
+  { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
+];
+
+/** GET routes that are not pages a person reads. */
+const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/docs/, /^\/health$/, /^\/metrics$/, /^\/console\/campaigns\/:id\/preview$/];
+
+/** English catalog fragments (of at least four words, placeholders cut out) that differ in Russian. */
+function englishFragments(): { key: string; text: string }[] {
+  const out: { key: string; text: string }[] = [];
+  for (const e of catalogPairs()) {
+    if (e.en === e.ru) continue;
+    for (const part of e.en.split(/\{\w+\}/)) {
+      const text = part.trim().replace(/^[\s.,;:·—-]+|[\s,;:·—-]+$/g, '');
+      if (text.split(/\s+/).length >= 4 && !e.ru.includes(text)) out.push({ key: e.key, text });
+    }
+  }
+  return out;
+}
+
+(browserSkipReason() ? describe.skip : describe)('page sweep: every page of every role', () => {
+  let t: TestApp;
+  let w: World;
+  let browser: Browser;
+  let base: string;
+  const sessions = new Map<Who, Awaited<ReturnType<BrowserContext['storageState']>> | undefined>();
+  beforeAll(async () => {
+    t = await startTestApp('page_sweep', { env: { COOKIE_SECURE: 'false' } });
+    base = t.config.publicBaseUrl;
+    w = await buildWorld(t);
+    browser = await launchBrowser();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('walks every GET page route', () => {
+    const express = t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
+    const routes = [...new Set(express.router.stack.filter((l) => l.route?.methods.get).map((l) => l.route!.path))];
+    const pages = routes.filter((r) => !NOT_PAGES.some((x) => x.test(r)));
+    const walked = PAGES.map((p) => p.path(w).split('?')[0]);
+    const missing = pages.filter((r) => !walked.some((p) => new RegExp(`^${r.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(p)));
+    assert.deepEqual(missing, [], 'page routes the sweep does not walk');
+  });
+
+  it('each role signs in through the login form and lands on its own home', async () => {
+    const accounts: [Role, string][] = [
+      [Role.Referrer, w.referrer.email],
+      [Role.Supplier, w.supplier.email],
+      [Role.Partner, w.partner.email],
+      [Role.Finance, w.emails.finance],
+      [Role.Marketer, w.emails.marketer],
+      [Role.Admin, w.emails.admin],
+    ];
+    const wrong: string[] = [];
+    for (const [role, email] of accounts) {
+      const ctx = await contextFor(browser, base, { width: 1280 });
+      const page = await ctx.newPage();
+      await page.goto(`${base}/login`);
+      await page.fill('input[name=email]', email);
+      await page.fill('input[name=password]', w.password);
+      await page.click('[data-test=login-form] button[type=submit]');
+      await page.waitForLoadState('load');
+      const landed = new URL(page.url()).pathname;
+      if (landed !== homeOf(role)) wrong.push(`${role} landed on ${landed}, not ${homeOf(role)}`);
+      sessions.set(role, await ctx.storageState());
+      await ctx.close();
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('no page overflows, leaves a control unlabelled, breaks axe, CSP or the language, or shows a raw value', async () => {
+    const fragments = englishFragments();
+    const problems: { page: string; check: Check; detail: string }[] = [];
+    let walked = 0;
+    for (const spec of PAGES) {
+      for (const lang of LANGS) {
+        for (const width of WIDTHS) {
+          const id = `${spec.who}-${spec.name}-${lang}-${width}`;
+          const ctx = await contextFor(browser, base, { width, lang });
+          const state = sessions.get(spec.who);
+          if (state) await ctx.addCookies(state.cookies.filter((c) => c.name !== 'lang'));
+          const page = await ctx.newPage();
+          const csp = watchCsp(page);
+          const res = await page.goto(base + spec.path(w), { waitUntil: 'load' });
+          walked++;
+          const add = (check: Check, detail: string) => problems.push({ page: id, check, detail });
+          if ((res?.status() ?? 0) !== (spec.status ?? 200)) add('status', `HTTP ${res?.status()} at ${page.url()}`);
+          await page.screenshot({ path: `${SHOTS}/${id}.png`, fullPage: true });
+          await checkPage(page, lang, fragments, add);
+          for (const v of await csp()) add('csp', v);
+          await ctx.close();
+        }
+      }
+    }
+    const open = problems.filter((p) => !KNOWN.some((k) => p.page.startsWith(`${k.page}-`) && k.check === p.check));
+    const report = open.map((p) => `${p.page} [${p.check}] ${p.detail}`).join('\n');
+    assert.ok(walked >= PAGES.length * 4);
+    assert.equal(open.length, 0, `${open.length} problems on ${new Set(open.map((p) => p.page)).size} page views:\n${report}`);
+  });
+});
+
+async function checkPage(page: Page, lang: string, fragments: { key: string; text: string }[], add: (check: Check, detail: string) => void): Promise<void> {
+  const overflow = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [number, number];
+  if (overflow[0] > overflow[1]) {
+    const wide = (await page.evaluate(`(() => {
+      const w = window.innerWidth; const out = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > w + 1 && out.length < 3) out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '') + ' ' + Math.round(r.right));
+      }
+      return out;
+    })()`)) as string[];
+    add('overflow', `scrollWidth ${overflow[0]} > ${overflow[1]}: ${wide.join(', ')}`);
+  }
+  const unlabelled = (await page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button' && !el.closest('[hidden]'))
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.tagName.toLowerCase() + '[name=' + (el.name || el.id || '?') + ']')`)) as string[];
+  for (const u of unlabelled) add('label', `${u} has no label`);
+
+  await page.evaluate(axe.source);
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.impact + ' ' + v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')))`)) as string[];
+  for (const v of violations) add('axe', v);
+
+  const text = (await page.evaluate('document.body.innerText')) as string;
+  if (lang === 'ru') {
+    for (const f of fragments) if (text.includes(f.text)) add('english', `"${f.text}" (${f.key})`);
+  }
+  for (const word of RAW_WORDS) if (new RegExp(`(^|[^\\w])${word}([^\\w]|$)`).test(text)) add('enum', word);
+}

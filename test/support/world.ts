@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { Role } from '../../src/auth/role';
+import { addTags, adminToken, member, submitLead } from '../exchange-fixtures';
+import { createAudience, createCampaign, csvOf } from './campaign-fixtures';
+import { signUpSupplier } from './fake-stripe-billing';
+import { bankReferrer, seedAvailable } from './fake-stripe-connect';
+import { PASSWORD, registerReferrer, RegisteredReferrer, staffToken, uniqueEmail } from './fixtures';
+import { TestApp } from './test-app';
+
+/** One account of every role, and one thing of each kind their pages show. */
+export interface World {
+  referrer: RegisteredReferrer;
+  /** A referrer with bank details and money available, paid in `batchId`. */
+  paidReferrer: RegisteredReferrer;
+  supplier: { token: string; email: string; id: string };
+  partner: { token: string; email: string; id: string };
+  admin: string;
+  finance: string;
+  marketer: string;
+  audienceId: string;
+  campaignId: string;
+  batchId: string;
+  leadId: string;
+  password: string;
+  emails: Record<'admin' | 'finance' | 'marketer', string>;
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function buildWorld(t: TestApp): Promise<World> {
+  const emails = { admin: uniqueEmail('admin', 'handshake.example'), finance: uniqueEmail('finance', 'handshake.example'), marketer: uniqueEmail('marketer', 'handshake.example') };
+  const admin = await staffToken(t, Role.Admin, emails.admin);
+  const finance = await staffToken(t, Role.Finance, emails.finance);
+  const marketer = await staffToken(t, Role.Marketer, emails.marketer);
+  const referrer = await registerReferrer(t);
+  const s = await signUpSupplier(t.url, { promoCode: referrer.code });
+  const supplier = { token: s.token, email: s.email, id: s.id };
+
+  // The exchange: an admitted partner with a lead in its inbox from another one.
+  const exAdmin = await adminToken(t);
+  await addTags(t, exAdmin, ['erp']);
+  const receiver = await member(t, exAdmin, { tags: ['erp'] });
+  const sender = await member(t, exAdmin);
+  const lead = await submitLead(t, sender.token, { tags: ['erp'] });
+  await request(t.url).post('/api/exchange/route').set(bearer(exAdmin));
+  const partner = { token: receiver.token, email: receiver.email, id: receiver.id };
+
+  const { id: audienceId } = await createAudience(t, marketer, 'Buyers', csvOf([['nina@shop.example', 'Nina Petrova', 'Shop One'], ['oleg@shop.example', 'Oleg Ivanov', 'Shop Two']]));
+  const campaign = await createCampaign(t, marketer, audienceId);
+
+  const paidReferrer = await bankReferrer(t, 'Ivan Sidorov');
+  await seedAvailable(t, paidReferrer.id, 500_000n);
+  const batch = await request(t.url).post('/api/payouts/batches').set(bearer(finance)).send({}).expect(201);
+
+  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, batchId: batch.body.id, leadId: lead.id, password: PASSWORD, emails };
+}
