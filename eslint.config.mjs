@@ -52,4 +52,9 @@ export default tseslint.config(
     files: ['**/*.mjs'],
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
+  {
+    // Scripts the pages load (served from templates/assets: no inline script under the CSP) run in browsers.
+    files: ['templates/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
 );

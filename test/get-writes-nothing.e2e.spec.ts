@@ -101,7 +101,10 @@ describe('GET writes nothing', () => {
         const after = await snapshot();
         for (const [table, sig] of after) if (before.get(table) !== sig) changed.push(`GET ${path} as ${name} changed ${table}`);
         for (const table of before.keys()) if (!after.has(table)) changed.push(`GET ${path} as ${name} dropped ${table}`);
-        if (changed.length) before.clear(), after.forEach((v, k) => before.set(k, v));
+        if (changed.length) {
+          before.clear();
+          after.forEach((v, k) => before.set(k, v));
+        }
       }
     }
     assert.deepEqual(changed, [], `GET routes that wrote:\n${changed.join('\n')}`);

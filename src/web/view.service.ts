@@ -8,7 +8,6 @@ import { registerFormatHelpers } from './format-helpers';
 import { DataSource } from 'typeorm';
 import type { Role } from '../auth/role';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { formatBasisPoints } from '../money/money';
 import { csrfToken } from './csrf';
 import { Locale, pickLocale, translate } from './messages';
 import { homeOf, navFor } from './sections';
