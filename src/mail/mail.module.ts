@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { MailerService } from './mailer.service';
 import { OutboxController } from './outbox.controller';
 import { OutboxPagesController } from './outbox-pages.controller';
@@ -10,6 +11,7 @@ import { NotificationService } from './notifications.service';
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Global()
 @Module({
+  imports: [EventsModule],
   controllers: [OutboxController, OutboxPagesController, NotificationsPagesController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProgramModule } from '../program/program.module';
 import { PromoCodesModule } from '../promo-codes/promo-codes.module';
@@ -11,7 +12,7 @@ import { ReferrerService } from './referrer.service';
 import { EventsModule } from '../events/events.module';
 
 @Module({
-  imports: [EventsModule, TypeOrmModule.forFeature([Referrer, OfferAcceptance]), ProgramModule, PromoCodesModule, SplitsModule],
+  imports: [LedgerModule, EventsModule, TypeOrmModule.forFeature([Referrer, OfferAcceptance]), ProgramModule, PromoCodesModule, SplitsModule],
   controllers: [ReferrerController, ReferrerPagesController],
   providers: [ReferrerService],
   exports: [ReferrerService],
