@@ -12,7 +12,7 @@ export function startUpSummary(config: AppConfig, url: string): Record<string, s
     const u = new URL(config.databaseUrl);
     database = `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
   }
-  let mail = 'outbox: no SMTP configured (mail is written to the log, not sent)';
+  let mail = 'outbox: no SMTP configured (every email is kept in PostgreSQL; admins read it at /admin/outbox)';
   if (config.mail.smtpUrl) {
     const u = new URL(config.mail.smtpUrl);
     mail = `SMTP ${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}`;
