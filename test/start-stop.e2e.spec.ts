@@ -12,7 +12,7 @@ const root = join(__dirname, '..', '..');
 /** `npm start` as a new user runs it: no DATABASE_URL, so the embedded PostgreSQL under the data dir. */
 async function startApp(dataDir: string, port: number, pgPort: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
-    env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), NODE_ENV: 'development', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), NODE_ENV: 'development', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
