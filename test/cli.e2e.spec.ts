@@ -49,7 +49,7 @@ describe('CLI errors are one clear line', () => {
   });
 
   it('wrong role', async () => {
-    const r = await run('staff:create', '--email', 'b@example.com', '--password', 'a-long-password-1', '--role', 'boss');
+    const r = await run('staff:create', '--email', 'b@example.com', '--password', 'Quiet-Lantern-Orbit-57', '--role', 'boss');
     assert.equal(r.code, 64);
     assert.equal(lines(r.stderr)[0], '--role must be one of: finance, marketer, admin');
     noStack(r.stderr);
@@ -69,7 +69,7 @@ describe('CLI errors are one clear line', () => {
   });
 
   it('a command that works still works', async () => {
-    const r = await run('admin:create', '--email', 'admin@example.com', '--password', 'a-long-password-1');
+    const r = await run('admin:create', '--email', 'admin@example.com', '--password', 'Quiet-Lantern-Orbit-57');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^created admin admin@example.com/);
   });

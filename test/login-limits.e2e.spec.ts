@@ -6,7 +6,7 @@ import { startTestApp, TestApp } from './support/test-app';
 
 // Two instances on one database.
 const WINDOW_SECONDS = 600;
-const env = { LOGIN_MAX_FAILURES_PER_ACCOUNT: '10', LOGIN_MAX_FAILURES_PER_ADDRESS: '30', LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS) };
+const env = { LOGIN_MAX_FAILURES_PER_ACCOUNT: '10', LOGIN_MAX_FAILURES_PER_ADDRESS: '30', LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS), TRUST_PROXY: 'loopback' };
 let t: TestApp;
 let t2: TestApp;
 beforeAll(async () => {

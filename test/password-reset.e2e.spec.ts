@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { PASSWORD, registerReferrer, uniqueEmail } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -76,18 +77,18 @@ it('the reset pages: ask for a link, open it, set the password (ru and en)', asy
   assert.match(ask.text, /data-test="reset-request-form"/);
   assert.match(ask.text, /Сброс пароля/);
   const before = sink.received.length;
-  const sent = await request(t.url).post('/reset-password').type('form').send({ email: r.email }).expect(200);
+  const sent = await formPost(t, '/reset-password').send({ email: r.email }).expect(200);
   assert.match(sent.text, /reset link is on its way/);
   const token = await linkTokenFor(r.email, before + 1);
   const open = await request(t.url).get(`/reset-password?token=${token}`).expect(200);
   assert.match(open.text, /data-test="reset-confirm-form"/);
   assert.ok(open.text.includes(`value="${token}"`));
-  const weak = await request(t.url).post('/reset-password/confirm').type('form').send({ token, newPassword: 'qwerty1234' }).expect(400);
+  const weak = await formPost(t, '/reset-password/confirm').send({ token, newPassword: 'qwerty1234' }).expect(400);
   assert.match(weak.text, /data-code="WEAK_PASSWORD"/);
-  const done = await request(t.url).post('/reset-password/confirm').type('form').send({ token, newPassword: NEW }).expect(200);
+  const done = await formPost(t, '/reset-password/confirm').send({ token, newPassword: NEW }).expect(200);
   assert.match(done.text, /Password changed/);
   await me(r.token).expect(401);
   await request(t.url).post('/api/auth/login').send({ email: r.email, password: NEW }).expect(200);
-  const used = await request(t.url).post('/reset-password/confirm').type('form').send({ token, newPassword: 'another-quiet-harbor-19' }).expect(400);
+  const used = await formPost(t, '/reset-password/confirm').send({ token, newPassword: 'another-quiet-harbor-19' }).expect(400);
   assert.match(used.text, /data-code="RESET_TOKEN_INVALID"/);
 });

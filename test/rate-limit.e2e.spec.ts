@@ -7,8 +7,8 @@ import { startTestApp, TestApp } from './support/test-app';
 let t: TestApp;
 let t2: TestApp;
 beforeAll(async () => {
-  t = await startTestApp('ratelimit', { env: { PROMO_CHECK_LIMIT_PER_MINUTE: '5' } });
-  t2 = await startTestApp('ratelimit-2', { databaseUrl: t.databaseUrl, env: { PROMO_CHECK_LIMIT_PER_MINUTE: '5' } });
+  t = await startTestApp('ratelimit', { env: { PROMO_CHECK_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
+  t2 = await startTestApp('ratelimit-2', { databaseUrl: t.databaseUrl, env: { PROMO_CHECK_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback' } });
 });
 afterAll(async () => {
   await t2.close();

@@ -22,7 +22,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * RFC 8058 one-click unsubscribe: mail providers POST the List-Unsubscribe URL without Origin or
  * cookie; the token in the URL is the only authority, so nothing ambient can be abused.
  */
-const CSRF_EXEMPT = [/^\/unsubscribe\/[^/]+$/];
+const CSRF_EXEMPT = [/^\/unsubscribe\/[^/]+$/, /^\/notifications\/unsubscribe\/[^/]+$/];
 
 export class CsrfException extends DomainException<'CSRF_REFUSED'> {
   constructor(reason: string) {

@@ -62,6 +62,8 @@ const PAGES: PageSpec[] = [
   { who: 'anonymous', name: 'exchange-join', path: () => '/exchange/join' },
   { who: 'anonymous', name: 'unsubscribe-invalid', path: () => '/unsubscribe/not-a-token', status: 404 },
   { who: 'anonymous', name: 'not-found', path: () => '/no-such-page', status: 404 },
+  { who: 'anonymous', name: 'reset-password', path: () => '/reset-password' },
+  { who: 'anonymous', name: 'notification-unsubscribe-invalid', path: () => '/notifications/unsubscribe/not-a-token', status: 404 },
   { who: Role.Referrer, name: 'cabinet', path: () => '/cabinet' },
   { who: Role.Referrer, name: 'earnings', path: () => '/cabinet/earnings' },
   { who: Role.Referrer, name: 'payout-details', path: () => '/cabinet/payout-details' },
@@ -80,10 +82,12 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'campaigns', path: () => '/console/campaigns' },
   { who: Role.Admin, name: 'exchange-admin', path: () => '/exchange/admin' },
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
+  { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
+  { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
 ];
 
 /** GET routes that are not pages a person reads. */
-const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/docs/, /^\/health$/, /^\/metrics$/, /^\/console\/campaigns\/:id\/preview$/];
+const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/docs/, /^\/health$/, /^\/metrics$/, /^\/console\/campaigns\/:id\/preview$/, /^\/admin\/outbox\/:id\/html$/];
 
 /** English catalog fragments (of at least four words, placeholders cut out) that differ in Russian. */
 function englishFragments(): { key: string; text: string }[] {

@@ -13,7 +13,7 @@ import { contextFor, watchCsp } from './support/pages';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp('security_headers');
+  t = await startTestApp('security_headers', { env: { TRUST_PROXY: 'loopback' } });
 });
 afterAll(() => t?.close());
 

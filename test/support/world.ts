@@ -1,3 +1,4 @@
+import { MailerService } from '../../src/mail/mailer.service';
 import request from 'supertest';
 import { Role } from '../../src/auth/role';
 import { addTags, adminToken, member, submitLead } from '../exchange-fixtures';
@@ -21,6 +22,8 @@ export interface World {
   campaignId: string;
   batchId: string;
   leadId: string;
+  /** A message kept in the outbox (no SMTP in tests). */
+  outboxId: string;
   password: string;
   emails: Record<'admin' | 'finance' | 'marketer', string>;
 }
@@ -52,5 +55,6 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await seedAvailable(t, paidReferrer.id, 500_000n);
   const batch = await request(t.url).post('/api/payouts/batches').set(bearer(finance)).send({}).expect(201);
 
-  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, batchId: batch.body.id, leadId: lead.id, password: PASSWORD, emails };
+  const kept = await t.app.get(MailerService).send({ to: referrer.email, subject: 'Welcome to the program', html: '<p>Welcome</p>', text: 'Welcome', kind: 'other' });
+  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails };
 }
