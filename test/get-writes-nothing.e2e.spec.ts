@@ -20,6 +20,8 @@ const GET_EXEMPT_TABLES: string[] = [
   // Attempt counters of the shared rate limiter: a promo-code check counts against the caller's
   // limit (that is what stops guessing codes), and changes no state a person owns.
   'rate_limits',
+  // Sliding session expiry: an authenticated request renews last_seen_at (at most once a minute).
+  'auth_sessions',
 ];
 
 let t: TestApp;

@@ -11,16 +11,18 @@ import { loggableUrl } from '../src/observability/logger';
 import { signEvent, stripeEvent } from './support/fake-stripe-billing';
 import { RU_ACCOUNT, RU_BIC } from './support/fake-stripe-connect';
 import { PASSWORD, registerReferrer } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { createTestDatabase, TestApp } from './support/test-app';
 
 // The whole log of a scenario at debug level, captured line by line.
 const lines: string[] = [];
 let app: NestExpressApplication;
 let url: string;
+let config: ReturnType<typeof loadConfig>;
 
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase('logs');
-  const config = loadConfig({
+  config = loadConfig({
     NODE_ENV: 'test',
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'debug',
@@ -44,14 +46,14 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 it('a full scenario leaves no token, cookie, password, signature or account number in the log', async () => {
-  const t = { url } as TestApp;
+  const t = { url, config } as TestApp;
   const r = await registerReferrer(t);
   // API login with the password, and a failed one.
   const apiLogin = await request(url).post('/api/auth/login').send({ email: r.email, password: PASSWORD }).expect(200);
   const wrongPassword = `wrong-${randomBytes(6).toString('hex')}-pass`;
   await request(url).post('/api/auth/login').send({ email: r.email, password: wrongPassword }).expect(401);
   // Web login: the session cookie, then the cabinet page with it.
-  const web = await request(url).post('/login').type('form').send({ email: r.email, password: PASSWORD }).expect(303);
+  const web = await formPost(t, '/login').send({ email: r.email, password: PASSWORD }).expect(303);
   const cookie = (web.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('hs_session='))!;
   const sessionValue = cookie.split(';')[0].slice('hs_session='.length);
   await request(url).get('/cabinet').set('Cookie', `hs_session=${sessionValue}`).expect(200);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { hashingLoad } from '../src/auth/password';
 import { PASSWORD, registerReferrer, uniqueEmail } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 // Two instances on one database.
@@ -40,7 +41,7 @@ it('40 wrong passwords for one account (from many addresses, on two instances): 
   const ru = await attempt(t, r.email, PASSWORD, freshIp()).set('Accept-Language', 'ru').expect(429);
   assert.match(ru.body.error.message, /Слишком много попыток/);
   // The web form is refused the same way.
-  const page = await request(t.url).post('/login').type('form').set('X-Forwarded-For', freshIp()).send({ email: r.email, password: PASSWORD });
+  const page = await formPost(t, '/login').set('X-Forwarded-For', freshIp()).send({ email: r.email, password: PASSWORD });
   assert.equal(page.status, 429);
   // Once the window has passed (moved into the past here), the right password works again.
   const moved = await t.db.query(`UPDATE rate_limits SET expire = $2 WHERE key = $1 RETURNING key`, [`login-account:${r.email}`, Date.now() - 1]);

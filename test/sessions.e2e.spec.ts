@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { PASSWORD, registerReferrer, staffToken } from './support/fixtures';
+import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -33,7 +34,7 @@ describe('logout', () => {
 
   it('POST /logout (page) ends the cookie session: the old cookie no longer opens /cabinet', async () => {
     const r = await registerReferrer(t);
-    const web = await request(t.url).post('/login').type('form').send({ email: r.email, password: PASSWORD }).expect(303);
+    const web = await formPost(t, '/login').send({ email: r.email, password: PASSWORD }).expect(303);
     const cookie = (web.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('hs_session='))!.split(';')[0];
     await request(t.url).get('/cabinet').set('Cookie', cookie).expect(200);
     const host = new URL(t.url).host;

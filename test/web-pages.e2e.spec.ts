@@ -69,7 +69,7 @@ describe('server-rendered pages', () => {
     assert.doesNotMatch(home.text, /100000/, 'never minor units on a page');
     const email = uniqueEmail('taken');
     await registerReferrer(t, { email });
-    const taken = await request(t.url).post('/register?lang=ru').type('form').send({ email, password: PASSWORD, fullName: 'Twice', companyName: 'Shop', acceptedOfferVersion: '1' }).expect(409);
+    const taken = await formPost(t, '/register?lang=ru').send({ email, password: PASSWORD, fullName: 'Twice', companyName: 'Shop', acceptedOfferVersion: '1' }).expect(409);
     assert.match(taken.text, /data-code="EMAIL_TAKEN"/);
     assert.match(taken.text, /Учётная запись с этой почтой уже есть/);
     assert.doesNotMatch(taken.text, /An account with this email already exists/, 'the server English message stays in the API');
@@ -99,7 +99,7 @@ describe('server-rendered pages', () => {
     const page = await request(t.url).get('/cabinet/payout-details?lang=ru').set('cookie', cookie).expect(200);
     assert.match(page.text, /data-test="connect-unavailable">Выплаты через Stripe пока недоступны — укажите банковские реквизиты\./);
     assert.doesNotMatch(page.text, /data-test="connect-start"/);
-    const posted = await request(t.url).post('/cabinet/payout-details/connect?lang=en').set('cookie', cookie).type('form').send({}).expect(422);
+    const posted = await formPost(t, '/cabinet/payout-details/connect?lang=en', cookie).send({}).expect(422);
     assert.match(posted.text, /Payouts through Stripe are not available yet — add bank details instead\./);
     assert.doesNotMatch(posted.text, /STRIPE_SECRET_KEY/, 'no operator message reaches a referrer');
   });

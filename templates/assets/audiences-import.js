@@ -1,3 +1,4 @@
+var csrf = (document.querySelector('meta[name=csrf-token]') || {}).content || '';
 document.getElementById('import-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const f = e.target;
@@ -7,7 +8,7 @@ document.getElementById('import-form').addEventListener('submit', async (e) => {
   out.textContent = '…';
   const fill = (tpl, v) => tpl.replace(/\{(\w+)\}/g, (m, k) => (v[k] === undefined ? m : String(v[k])));
   const url = '/api/audiences/' + f.audience.value + '/imports?delimiter=' + encodeURIComponent(f.delimiter.value) + '&filename=' + encodeURIComponent(file.name);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file, credentials: 'same-origin' });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf }, body: file, credentials: 'same-origin' });
   const body = await res.json();
   const errors = JSON.parse(out.dataset.errors || '{}');
   out.textContent = res.ok
