@@ -452,7 +452,7 @@ describe('adjustments', () => {
     await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '7,00', reason: 'Bonus for the pilot' }).expect(303);
     const refused = await formPost(t, '/finance/payouts/adjustments', cookie).send({ referrerId: r.id, amount: '7', reason: ' ' }).expect(422);
     assert.match(refused.text, /data-code="ADJUSTMENT_REASON_REQUIRED"/);
-    const tooPrecise = await request(t.url).post('/finance/payouts/adjustments?lang=ru').set('cookie', cookie).type('form').send({ referrerId: r.id, amount: '1 350,505', reason: 'Too precise' }).expect(422);
+    const tooPrecise = await formPost(t, '/finance/payouts/adjustments?lang=ru', cookie).send({ referrerId: r.id, amount: '1 350,505', reason: 'Too precise' }).expect(422);
     assert.match(tooPrecise.text, /data-code="MONEY_TOO_MANY_DECIMALS"/);
     assert.match(tooPrecise.text, /data-field="amount">Слишком много знаков после запятой: введите сумму, например 1 350,50\./, 'the message is under the field, in Russian, with an example');
     assert.match(tooPrecise.text, /value="1 350,505"/, 'what was typed is kept');
