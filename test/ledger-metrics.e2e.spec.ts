@@ -15,7 +15,7 @@ describe('/metrics on a fresh install', () => {
     const started = Math.floor(Date.now() / 1000) - 600;
     let text = '';
     for (let i = 0; i < 100; i++) {
-      text = (await request(t.url).get('/metrics').expect(200)).text;
+      text = (await request(t.url).get('/metrics').set('Authorization', `Bearer ${t.config.metricsToken}`).expect(200)).text;
       if (/^ledger_verify_ok 1$/m.test(text)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
