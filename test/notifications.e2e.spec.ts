@@ -89,7 +89,7 @@ describe('referrer notification: commission became available', () => {
     await notifier.deliverDue();
     const mails = await available();
     assert.equal(mails.length, 1, 'exactly one email');
-    assert.match(mails[0].subject, /^Commission available: .*10\.01/);
+    assert.match(mails[0].subject, /^Commission available: RUB\u00a010\.01/, 'the amount in the reader\'s notation');
     assert.match(mails[0].html, /on the payment of Paying Foods is now available for payout/);
     assert.match(mails[0].text_body, /Open my earnings \(http:\/\/localhost:\d+\/cabinet\/earnings\)/);
     assert.match(mails[0].text_body, /Stop emails of this kind: http/);

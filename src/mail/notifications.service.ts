@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService } from '../email-templates/email-template.service';
 import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '../money/money-format';
 import { Locale } from '../web/messages';
 import { classifySmtpError, MailerService, MailSendError } from './mailer.service';
 
@@ -178,7 +178,7 @@ export class NotificationService implements OnModuleInit {
           template: 'referrer-commission-available',
           subjectKey: 'mail.notify.commissionAvailable.subject',
           locale,
-          vars: { name: r?.full_name ?? '', company: r?.company_name ?? '', amount: formatMoney(BigInt(row.payload.amount), row.payload.currency), link: `${this.config.publicBaseUrl}/cabinet/earnings` },
+          vars: { name: r?.full_name ?? '', company: r?.company_name ?? '', amount: formatMoney(locale, BigInt(row.payload.amount), row.payload.currency), link: `${this.config.publicBaseUrl}/cabinet/earnings` },
           unsubscribeLink: this.unsubscribeLink(row.user_id, row.kind),
         });
       }

@@ -21,17 +21,7 @@ export interface OutboxRow {
 
 export type OutboxSummary = Omit<OutboxRow, 'html' | 'text' | 'headers'>;
 
-export interface NewOutboxRow {
-  kind: MailKind;
-  to: string;
-  from: string;
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  related: Record<string, string>;
-  messageId: string;
-}
+export type NewOutboxRow = Omit<OutboxRow, 'id' | 'createdAt'>;
 
 /** SQL of the mail_outbox table. */
 @Injectable()
