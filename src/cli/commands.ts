@@ -6,6 +6,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { WEBHOOK_COMMANDS } from '../stripe-webhooks/webhooks.commands';
 import { CommissionService } from '../commissions/commission.service';
 import { CliCommand, UsageError } from '../common/cli-command';
+import { demoSeedCommand } from '../demo/demo-seed.command';
 import { EXCHANGE_COMMANDS } from '../exchange/exchange.commands';
 import { PAYOUT_COMMANDS } from '../payouts/payouts.commands';
 
@@ -26,6 +27,7 @@ function staffCreator(defaultRole: Role | undefined): CliCommand['run'] {
 /** Every CLI command; `npm run cli -- <name> [options]`. Features add theirs here. */
 export const COMMANDS: Record<string, CliCommand> = {
   'audience:import': audienceImportCommand,
+  'demo:seed': demoSeedCommand,
   ...EXCHANGE_COMMANDS,
   ...PAYOUT_COMMANDS,
   ...WEBHOOK_COMMANDS,
