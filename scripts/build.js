@@ -5,7 +5,8 @@
 //   node scripts/build.js --if-stale   build only when a source is newer than the last build's
 //                                      stamp (npm start, npm run cli: ~0.1 s when nothing changed)
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -33,7 +34,7 @@ function staleBecause() {
   for (const f of SOURCE_FILES.map((f) => join(root, f))) if (existsSync(f) && newer(f)) return `${relative(root, f)} changed`;
   // A directory newer than the stamp had a file added, renamed or deleted.
   for (const d of SOURCE_DIRS) {
-    for (const f of files(join(root, d), true)) if ((f.endsWith('.ts') || f.endsWith('/')) && newer(f)) return `${relative(root, f)} changed`;
+    for (const f of files(join(root, d), true)) if ((f.endsWith('.ts') || f.endsWith('.sql') || f.endsWith('/')) && newer(f)) return `${relative(root, f)} changed`;
   }
   return undefined;
 }
@@ -50,12 +51,23 @@ function pruneOrphans() {
   }
 }
 
+/** SQL files the code reads at run time (src/ledger/ledger-functions.sql) go beside the compiled modules. */
+function copySql() {
+  for (const f of files(join(root, 'src'))) {
+    if (!f.endsWith('.sql')) continue;
+    const target = join(dist, relative(root, f));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(f, target);
+  }
+}
+
 function build() {
   const tsc = require.resolve('typescript/bin/tsc');
   const started = new Date();
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   pruneOrphans();
+  copySql();
   // Stamped with the start time: a source saved during the build makes the next call build again.
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);
