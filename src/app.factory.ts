@@ -8,6 +8,7 @@ import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { SESSION_COOKIE } from './auth/access.decorators';
+import { recognizeUser } from './auth/recognize-user';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { refuseNulBytes } from './common/errors/input-guards';
 import { validationPipe } from './common/errors/validation';
@@ -59,7 +60,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   app.use(refuseNulBytes);
   app.use(csrfProtection({ secret: config.jwtSecret, publicBaseUrl: config.publicBaseUrl, cookieSecure: config.cookieSecure, sessionCookie: SESSION_COOKIE }));
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(ViewService)));
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(ViewService), recognizeUser));
   setupSwagger(app);
   return app;
 }

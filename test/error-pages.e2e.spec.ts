@@ -31,6 +31,16 @@ describe('human error pages', () => {
     assert.equal(json.body.error.code, 'NOT_FOUND');
   });
 
+  it('404 for a signed-in visitor: the page keeps their own top bar (no route guard ran, the session is still recognised)', async () => {
+    const r = await registerReferrer(t);
+    const res = await request(t.url).get('/no-such-page').set(html).set('cookie', `hs_session=${r.token}`).set('accept-language', 'ru').expect(404);
+    assert.match(res.text, /<h1>Страница не найдена<\/h1>/);
+    assert.match(res.text, /href="\/cabinet\/earnings"/, 'the referrer\'s sections');
+    assert.doesNotMatch(res.text, /href="\/register"/, 'not the anonymous top bar');
+    const anonymous = await request(t.url).get('/no-such-page').set(html).set('cookie', 'hs_session=not.a.token').expect(404);
+    assert.match(anonymous.text, /href="\/login"/);
+  });
+
   it('403: a page that says the account cannot open it, in the signed-in role’s top bar', async () => {
     const r = await registerReferrer(t);
     const res = await request(t.url).get('/finance/payouts').set(html).set('cookie', `hs_session=${r.token}`).set('accept-language', 'ru').expect(403);

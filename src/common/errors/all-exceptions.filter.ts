@@ -41,8 +41,14 @@ function fromHttpException(err: HttpException): Normalized {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  /** With the views, browsers get a translated error page instead of JSON (see renderHtml). */
-  constructor(private readonly views?: ViewService) {}
+  /**
+   * With the views, browsers get a translated error page instead of JSON (see renderHtml);
+   * `recognize` finds the signed-in user of a request no guard looked at, for that page's top bar.
+   */
+  constructor(
+    private readonly views?: ViewService,
+    private readonly recognize?: (req: Request) => Promise<{ email: string; role: string } | undefined>,
+  ) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -71,6 +77,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
+    if (wantsHtml(req) && this.recognize && !(req as { user?: unknown }).user) {
+      void this.recognize(req)
+        .catch(() => undefined)
+        .then((user) => {
+          if (user) (req as { user?: unknown }).user = user;
+          if (!res.headersSent) this.answer(req, res, n);
+        });
+      return;
+    }
+    this.answer(req, res, n);
+  }
+
+  private answer(req: Request & { correlationId?: string }, res: Response, n: Normalized): void {
     if (wantsHtml(req) && this.renderHtml(req, res, n)) return;
     res.status(n.status).json({
       error: { code: n.code, message: n.message, ...(n.details === undefined ? {} : { details: n.details }), correlationId: req.correlationId },
