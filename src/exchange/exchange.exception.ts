@@ -8,6 +8,9 @@ export enum ExchangeErrorCode {
   MEMBER_NOT_ADMITTED = 'MEMBER_NOT_ADMITTED',
   MEMBER_NOT_FOUND = 'MEMBER_NOT_FOUND',
   MEMBER_ALREADY_DECIDED = 'MEMBER_ALREADY_DECIDED',
+  MEMBER_STATUS_CHANGE_REFUSED = 'MEMBER_STATUS_CHANGE_REFUSED',
+  LEAD_NOT_ACCEPTED = 'LEAD_NOT_ACCEPTED',
+  HANDOFF_ALREADY_WRITTEN = 'HANDOFF_ALREADY_WRITTEN',
   UNKNOWN_TAG = 'UNKNOWN_TAG',
   TAG_EXISTS = 'TAG_EXISTS',
   SCORING_RULES_INVALID = 'SCORING_RULES_INVALID',
@@ -44,6 +47,9 @@ export class ExchangeException extends DomainException<ExchangeErrorCode> {
       case ExchangeErrorCode.RULES_VERSION_STALE:
       case ExchangeErrorCode.RULES_TEXT_UNCHANGED:
       case ExchangeErrorCode.MEMBER_ALREADY_DECIDED:
+      case ExchangeErrorCode.MEMBER_STATUS_CHANGE_REFUSED:
+      case ExchangeErrorCode.LEAD_NOT_ACCEPTED:
+      case ExchangeErrorCode.HANDOFF_ALREADY_WRITTEN:
       case ExchangeErrorCode.TAG_EXISTS:
       case ExchangeErrorCode.DUPLICATE_LEAD:
       case ExchangeErrorCode.NO_OPEN_OFFER:

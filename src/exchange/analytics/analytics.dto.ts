@@ -1,4 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+
+/** A period of lead submission [from, to); either end may be left open. */
+export class AnalyticsQuery {
+  @ApiPropertyOptional({ description: 'Leads submitted from this instant (ISO 8601, inclusive)', example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Leads submitted before this instant (ISO 8601, exclusive)', example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  to?: string;
+}
 
 export class SourceRowView {
   @ApiProperty({ description: 'Submitting member id; null = the operator', nullable: true, type: String })
@@ -17,6 +31,12 @@ export class SourceRowView {
   totalCost: bigint;
   @ApiProperty({ description: 'Average cost of the leads that stated one, minor units, rounded half-up; null when none did', nullable: true, type: String })
   costPerLead: bigint | null;
+  @ApiProperty({ description: 'Deals won from these leads' })
+  won: number;
+  @ApiProperty({ description: 'Sum of the won values of these leads, minor units', type: String })
+  wonValue: bigint;
+  @ApiProperty({ description: 'Stated cost of these leads per deal won, minor units, rounded half-up; null with no won deal or no cost', nullable: true, type: String })
+  costPerWonDeal: bigint | null;
 }
 
 export class ReceiverRowView {
@@ -66,6 +86,10 @@ export class TagConversionView {
 export class ExchangeAnalyticsView {
   @ApiProperty({ description: 'Currency of every amount here' })
   currency: string;
+  @ApiProperty({ description: 'Start of the period (leads submitted from), null = since the beginning', nullable: true, type: Date })
+  from: Date | null;
+  @ApiProperty({ description: 'End of the period (leads submitted before), null = until now', nullable: true, type: Date })
+  to: Date | null;
   @ApiProperty({ description: 'Leads by source member and channel', type: [SourceRowView] })
   bySource: SourceRowView[];
   @ApiProperty({ description: 'Acceptance, speed and results per receiving member', type: [ReceiverRowView] })

@@ -6,7 +6,7 @@ import { DealService } from '../deals/deal.service';
 import { MemberService } from '../members/member.service';
 import { NurtureService } from '../nurture/nurture.service';
 import { RoutingService } from '../routing/routing.service';
-import { CsvImportDto, CsvImportView, DealStatusDto, DeclineDto, LeadView, NurtureDto, NurtureView, OverrideScoreDto, RouteRunView, ScoreOverrideView, StaleLeadView, SubmitLeadDto, SubmittedLeadView } from './lead.dto';
+import { CsvImportDto, CsvImportView, DealStatusDto, DeclineDto, HandoffDto, LeadView, NurtureDto, NurtureView, OverrideScoreDto, RouteRunView, ScoreOverrideView, StaleLeadView, SubmitLeadDto, SubmittedLeadView } from './lead.dto';
 import { LeadService } from './lead.service';
 
 @ApiTags('exchange')
@@ -43,6 +43,7 @@ export class LeadController {
   @ApiQuery({ name: 'qualification', required: false, description: 'sales_ready, nurture or disqualified' })
   @ApiQuery({ name: 'routingState', required: false, description: 'pending, offered, accepted, with_operator or not_routed' })
   @ApiQuery({ name: 'flagged', required: false, description: 'true: only flagged leads' })
+  @ApiQuery({ name: 'q', required: false, description: 'Part of the company, contact name or contact email' })
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–500 (default 100)' })
   @ApiQuery({ name: 'offset', required: false, description: 'Rows to skip' })
   @ApiOkResponse({ type: [LeadView] })
@@ -52,8 +53,10 @@ export class LeadController {
     @Query('flagged') flagged?: string,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
+    @Query('q') q?: string,
   ): Promise<LeadView[]> {
     return this.leads.list({
+      q: typeof q === 'string' ? q.slice(0, 200) : undefined,
       qualification: qualification || undefined,
       routingState: routingState || undefined,
       flagged: flagged === 'true',
@@ -123,6 +126,16 @@ export class LeadController {
   @ApiNoContentResponse({ description: 'Declined' })
   async decline(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: DeclineDto, @CurrentUser() user: AuthUser): Promise<void> {
     await this.routing.decline(id, (await this.members.memberOfUser(user.id)).id, dto.reason);
+  }
+
+  @Post('leads/:id/handoff')
+  @Roles(Role.Partner)
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Write, once, why your company is right for this client (the submitter sees it)' })
+  @ApiParam({ name: 'id', description: 'Lead id' })
+  @ApiNoContentResponse({ description: 'Written' })
+  async handoff(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: HandoffDto, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.leads.writeHandoff(id, (await this.members.memberOfUser(user.id)).id, dto.text);
   }
 
   @Post('leads/:id/status')

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { DEAL_STATUSES } from '../deals/deal-status';
+import { COMPANY_SIZES } from '../routing/match';
 
 export class SubmitLeadDto {
   @ApiProperty({ description: 'The company that needs the service', example: 'Northwind Trading' })
@@ -44,6 +45,11 @@ export class SubmitLeadDto {
   @IsString()
   @MaxLength(40)
   region?: string;
+
+  @ApiPropertyOptional({ description: "Company size of the customer (deal scale), matched against members' declared sizes", enum: COMPANY_SIZES })
+  @IsOptional()
+  @IsIn(COMPANY_SIZES, { message: `companySize must be one of ${COMPANY_SIZES.join(', ')}` })
+  companySize?: string;
 
   @ApiProperty({ description: 'Budget of the customer, minor units of the program currency (decimal string, not below zero)', example: '25000000' })
   @IsString()
@@ -178,6 +184,10 @@ export class SubmittedLeadView {
   dealStatus: string | null;
   @ApiProperty({ description: 'Won value, minor units', nullable: true, type: String })
   wonValue: bigint | null;
+  @ApiProperty({ description: 'The company working the lead, once it accepted it', nullable: true, type: String })
+  receiverCompany: string | null;
+  @ApiProperty({ description: 'What the receiver wrote for the client conversation ("why we are the right people")', nullable: true, type: String })
+  handoffText: string | null;
   @ApiProperty({ description: 'When it was submitted' })
   createdAt: Date;
   @ApiProperty({ description: 'Status history without private notes', type: [DealEventView] })
@@ -205,6 +215,10 @@ export class LeadView {
   needsText: string;
   @ApiProperty({ description: 'Region', nullable: true, type: String })
   region: string | null;
+  @ApiProperty({ description: 'Company size (small, medium, large, enterprise)', nullable: true, type: String })
+  companySize: string | null;
+  @ApiProperty({ description: "The receiver's hand-off text, once written", nullable: true, type: String })
+  handoffText: string | null;
   @ApiProperty({ description: 'Budget, minor units', type: String })
   budget: bigint;
   @ApiProperty({ description: 'Currency of budget, cost and won value' })
@@ -320,4 +334,12 @@ export class ScoreOverrideView {
   actorId: string;
   @ApiProperty({ description: 'When' })
   createdAt: Date;
+}
+
+export class HandoffDto {
+  @ApiProperty({ description: 'Why your company is the right one for this client, for the submitter to use in the client conversation (written once)' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  text: string;
 }

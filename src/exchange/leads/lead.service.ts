@@ -16,6 +16,15 @@ import { companyKey, forReceiver, LEAD_SELECT, needKey, toLeadView, toSubmittedV
 
 export type Channel = 'api' | 'web' | 'csv';
 
+/** What the operator's list can be narrowed to. */
+export interface LeadFilter {
+  qualification?: string;
+  routingState?: string;
+  flagged?: boolean;
+  /** Part of the company, contact name or contact email (case-insensitive). */
+  q?: string;
+}
+
 /** Who submits: a member (memberId) or the operator (memberId null). */
 export interface Submitter {
   /** The account that submitted; null from the CLI. */
@@ -69,8 +78,8 @@ export class LeadService {
     const [row] = await m.query(
       `INSERT INTO exchange_leads (submitter_member_id, submitted_by, channel, company_name, company_key, contact_name, contact_email, contact_phone,
               tag_ids, need_key, needs_text, region, budget, currency, authority, need, timeline_days, cost,
-              score_budget, score_authority, score_need, score_timing, qualification, routing_state)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, p.currency, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23
+              score_budget, score_authority, score_need, score_timing, qualification, routing_state, company_size)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, p.currency, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24
          FROM program_settings p WHERE p.id = 1 RETURNING id`,
       [
         by.memberId,
@@ -96,6 +105,7 @@ export class LeadService {
         s.timing,
         prepared.qualification,
         prepared.qualification === 'sales_ready' ? 'pending' : 'not_routed',
+        dto.companySize ?? null,
       ],
     );
     return row.id;
@@ -199,15 +209,33 @@ export class LeadService {
         dto.reason.trim(),
         actorId,
       ]);
-      // Only leads not yet with a member change their routing: an offered or accepted lead stays where it is.
+      // An accepted lead stays with its member. An offered one that is no longer sales-ready is
+      // withdrawn from the partner's inbox; one not yet with a member is routed or held back.
       let state = lead.routing_state;
       if (state === 'not_routed' && qualification === 'sales_ready') state = 'pending';
       else if ((state === 'pending' || state === 'with_operator') && qualification !== 'sales_ready') state = 'not_routed';
+      else if (state === 'offered' && qualification !== 'sales_ready') {
+        await this.routing.withdrawOffers(m, { leadIds: [leadId] }, `requalified as ${qualification}`, 'not_routed');
+        state = 'not_routed';
+      }
       await m.query(`UPDATE exchange_leads SET ${column[dto.dimension]} = $2, qualification = $3, routing_state = $4 WHERE id = $1`, [leadId, dto.score, qualification, state]);
       return state === 'pending';
     });
     if (route) await this.routing.routeAfterCommit([leadId]);
     return this.view(leadId);
+  }
+
+  /**
+   * The member that accepted a lead writes, once, why it is the right company for this client; the
+   * submitter sees it beside the receiver's name, for the client conversation.
+   */
+  async writeHandoff(leadId: string, memberId: string, text: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [a] = await m.query(`SELECT id, handoff_text FROM exchange_assignments WHERE lead_id = $1 AND member_id = $2 AND state = 'accepted' FOR UPDATE`, [leadId, memberId]);
+      if (!a) throw new ExchangeException(ExchangeErrorCode.LEAD_NOT_ACCEPTED, 'Only the company that accepted this lead writes its hand-off text');
+      if (a.handoff_text) throw new ExchangeException(ExchangeErrorCode.HANDOFF_ALREADY_WRITTEN, 'The hand-off text of this lead was already written');
+      await m.query(`UPDATE exchange_assignments SET handoff_text = $2 WHERE id = $1`, [a.id, text.trim()]);
+    });
   }
 
   /** The audit trail of score overrides, oldest first. */
@@ -241,15 +269,21 @@ export class LeadService {
     throw new ExchangeException(ExchangeErrorCode.LEAD_NOT_VISIBLE, 'This lead is neither routed to nor submitted by your company');
   }
 
-  /** Operator's list, best score first. */
-  async list(filter: { qualification?: string; routingState?: string; flagged?: boolean; limit: number; offset: number }): Promise<LeadView[]> {
-    const rows = await this.db.query(
-      `${LEAD_SELECT}
-        WHERE ($1::text IS NULL OR l.qualification = $1) AND ($2::text IS NULL OR l.routing_state = $2) AND ($3::boolean IS NOT TRUE OR l.flag IS NOT NULL)
-        ORDER BY l.score DESC, l.created_at DESC LIMIT $4 OFFSET $5`,
-      [filter.qualification ?? null, filter.routingState ?? null, filter.flagged ?? null, filter.limit, filter.offset],
-    );
-    return rows.map((r: any) => toLeadView(r, []));
+  /** Operator's list, best score first, with the total the filter matches (for paging). */
+  async list(filter: LeadFilter & { limit: number; offset: number }): Promise<LeadView[]> {
+    return (await this.page(filter)).items;
+  }
+
+  async page(filter: LeadFilter & { limit: number; offset: number }): Promise<{ items: LeadView[]; total: number }> {
+    const where = `($1::text IS NULL OR l.qualification = $1) AND ($2::text IS NULL OR l.routing_state = $2) AND ($3::boolean IS NOT TRUE OR l.flag IS NOT NULL)
+        AND ($4::text IS NULL OR l.company_name ILIKE '%' || $4 || '%' OR l.contact_name ILIKE '%' || $4 || '%' OR l.contact_email ILIKE '%' || $4 || '%')`;
+    const q = filter.q?.trim() ? filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`) : null;
+    const params = [filter.qualification ?? null, filter.routingState ?? null, filter.flagged ?? null, q];
+    const [rows, [{ n }]] = await Promise.all([
+      this.db.query(`${LEAD_SELECT} WHERE ${where} ORDER BY l.score DESC, l.created_at DESC, l.id LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset]),
+      this.db.query(`SELECT count(*)::int AS n FROM exchange_leads l WHERE ${where}`, params),
+    ]);
+    return { items: rows.map((r: any) => toLeadView(r, [])), total: n };
   }
 
   /** The leads a member passed on, best score first, with status but no receiver notes. */

@@ -3,7 +3,9 @@ import { DealEventView, LeadView, SubmittedLeadView } from './lead.dto';
 /** Row → view mappers. The submitter's view is built from a separate, narrower shape on purpose. */
 export const LEAD_SELECT = `
   SELECT l.*, (SELECT array_agg(t.slug ORDER BY t.slug) FROM exchange_tags t WHERE t.id = ANY(l.tag_ids)) AS tag_slugs,
-         (SELECT a.expires_at FROM exchange_assignments a WHERE a.lead_id = l.id AND a.state = 'offered') AS offer_expires_at
+         (SELECT a.expires_at FROM exchange_assignments a WHERE a.lead_id = l.id AND a.state = 'offered') AS offer_expires_at,
+         (SELECT a.handoff_text FROM exchange_assignments a WHERE a.lead_id = l.id AND a.state = 'accepted') AS handoff_text,
+         (SELECT r.company_name FROM exchange_members r WHERE r.id = l.receiver_member_id) AS receiver_company
     FROM exchange_leads l`;
 
 const big = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
@@ -20,6 +22,7 @@ export function toLeadView(r: any, history: DealEventView[]): LeadView {
     tags: r.tag_slugs ?? [],
     needsText: r.needs_text,
     region: r.region,
+    companySize: r.company_size ?? null,
     budget: BigInt(r.budget),
     currency: String(r.currency).trim(),
     authority: r.authority,
@@ -33,6 +36,7 @@ export function toLeadView(r: any, history: DealEventView[]): LeadView {
     flag: r.flag,
     receiverMemberId: r.receiver_member_id,
     offerExpiresAt: r.offer_expires_at ?? null,
+    handoffText: r.handoff_text ?? null,
     dealStatus: r.deal_status,
     wonValue: big(r.won_value),
     lostReason: r.lost_reason,
@@ -53,6 +57,9 @@ export function toSubmittedView(r: any, history: DealEventView[]): SubmittedLead
     routingState: r.routing_state,
     dealStatus: r.deal_status,
     wonValue: big(r.won_value),
+    // Who works the lead, once it accepted it (an offer may still be declined), and its hand-off text.
+    receiverCompany: r.routing_state === 'accepted' ? (r.receiver_company ?? null) : null,
+    handoffText: r.routing_state === 'accepted' ? (r.handoff_text ?? null) : null,
     createdAt: r.created_at,
     history: history.map(({ status, at, wonValue, lostReason }) => ({ status, at, wonValue, lostReason })),
   };

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, Ap
 import type { Request } from 'express';
 import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../../auth/access.decorators';
 import { Role } from '../../auth/role';
-import { ApplicationView, ApplyDto, MemberProfileDto, MemberView, RefuseMemberDto } from './member.dto';
+import { ApplicationView, ApplyDto, MemberProfileDto, MemberView, MemberStatusDto, RefuseMemberDto } from './member.dto';
 import { MemberService } from './member.service';
 
 @ApiTags('exchange')
@@ -38,7 +38,7 @@ export class MemberController {
   @Get('members')
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Members and applications, newest first' })
-  @ApiQuery({ name: 'status', required: false, description: 'applied, admitted or refused' })
+  @ApiQuery({ name: 'status', required: false, description: 'applied, admitted, refused, suspended or expelled' })
   @ApiOkResponse({ type: [MemberView] })
   list(@Query('status') status?: string): Promise<MemberView[]> {
     return this.members.list(status || undefined);
@@ -71,5 +71,35 @@ export class MemberController {
   @ApiOkResponse({ type: MemberView })
   refuse(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RefuseMemberDto, @CurrentUser() user: AuthUser): Promise<MemberView> {
     return this.members.decide(id, false, user.id, dto.reason);
+  }
+
+  @Post('members/:id/suspend')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend an admitted member: no offers until reinstated; its open offers go to the next best member' })
+  @ApiParam({ name: 'id', description: 'Member id' })
+  @ApiOkResponse({ type: MemberView })
+  suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: MemberStatusDto, @CurrentUser() user: AuthUser): Promise<MemberView> {
+    return this.members.changeStatus(id, 'suspend', user.id, dto.reason);
+  }
+
+  @Post('members/:id/reinstate')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reinstate a suspended member' })
+  @ApiParam({ name: 'id', description: 'Member id' })
+  @ApiOkResponse({ type: MemberView })
+  reinstate(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: MemberStatusDto, @CurrentUser() user: AuthUser): Promise<MemberView> {
+    return this.members.changeStatus(id, 'reinstate', user.id, dto.reason);
+  }
+
+  @Post('members/:id/expel')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Expel a member: its account is closed and its open offers go to the next best member' })
+  @ApiParam({ name: 'id', description: 'Member id' })
+  @ApiOkResponse({ type: MemberView })
+  expel(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: MemberStatusDto, @CurrentUser() user: AuthUser): Promise<MemberView> {
+    return this.members.changeStatus(id, 'expel', user.id, dto.reason);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { COMPANY_SIZES } from '../routing/match';
 
 export class ApplyDto {
   @ApiProperty({ description: 'Work email of the company contact; it becomes the login', example: 'sales@partner.example' })
@@ -55,6 +56,21 @@ export class MemberProfileDto {
   @Min(0)
   @Max(100000)
   weeklyCapacity: number;
+
+  @ApiPropertyOptional({ description: 'Company sizes (deal scale) the member serves; empty = every size', type: [String], enum: COMPANY_SIZES })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(COMPANY_SIZES, { each: true, message: `companySizes must be among ${COMPANY_SIZES.join(', ')}` })
+  companySizes?: string[];
+}
+
+export class MemberStatusDto {
+  @ApiProperty({ description: 'Why (kept with the member, shown to the operator)' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  reason: string;
 }
 
 export class RefuseMemberDto {
@@ -83,7 +99,7 @@ export class MemberView {
   companyName: string;
   @ApiProperty({ description: 'Contact person' })
   contactName: string;
-  @ApiProperty({ description: 'applied, admitted or refused', enum: ['applied', 'admitted', 'refused'] })
+  @ApiProperty({ description: 'applied, admitted, refused, suspended (no offers until reinstated) or expelled', enum: ['applied', 'admitted', 'refused', 'suspended', 'expelled'] })
   status: string;
   @ApiProperty({ description: 'Entry threshold, minor units (decimal string)', type: String })
   threshold: bigint;
@@ -95,6 +111,10 @@ export class MemberView {
   regions: string[];
   @ApiProperty({ description: 'Leads per week it takes' })
   weeklyCapacity: number;
+  @ApiProperty({ description: 'Company sizes it serves; empty = every size', type: [String] })
+  companySizes: string[];
+  @ApiProperty({ description: 'Why it was last suspended, reinstated or expelled', nullable: true, type: String })
+  statusReason: string | null;
   @ApiProperty({ description: 'When the application was made' })
   createdAt: Date;
   @ApiProperty({ description: 'When it was admitted or refused', nullable: true, type: Date })

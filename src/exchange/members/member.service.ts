@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../../auth/access.decorators';
 import { AuthService } from '../../auth/auth.service';
 import { Role } from '../../auth/role';
 import { ExchangeErrorCode, ExchangeException, parseMinor } from '../exchange.exception';
+import { RoutingService } from '../routing/routing.service';
 import { RulesService } from '../rules/rules.service';
 import { TagService } from '../tags/tag.service';
 import { ApplicationView, ApplyDto, MemberProfileDto, MemberView } from './member.dto';
+
+export type MemberAction = 'suspend' | 'reinstate' | 'expel';
 
 export interface ApplicationContext {
   ip: string;
@@ -28,6 +32,7 @@ export class MemberService {
     private readonly auth: AuthService,
     private readonly rules: RulesService,
     private readonly tags: TagService,
+    private readonly routing: RoutingService,
   ) {}
 
   /** Account, application and rules acceptance in one transaction: a refusal at any step writes nothing. */
@@ -53,8 +58,8 @@ export class MemberService {
   }
 
   async decide(memberId: string, admit: boolean, actorId: string, reason?: string): Promise<MemberView> {
-    await this.db.transaction(async (m) => {
-      const [row] = await m.query(`SELECT status FROM exchange_members WHERE id = $1 FOR UPDATE`, [memberId]);
+    const userId = await this.db.transaction(async (m) => {
+      const [row] = await m.query(`SELECT status, user_id FROM exchange_members WHERE id = $1 FOR UPDATE`, [memberId]);
       if (!row) throw new ExchangeException(ExchangeErrorCode.MEMBER_NOT_FOUND, `No member ${memberId}`);
       if (row.status !== 'applied') throw new ExchangeException(ExchangeErrorCode.MEMBER_ALREADY_DECIDED, `The application was already ${row.status}`);
       await m.query(`UPDATE exchange_members SET status = $2, decided_at = now(), decided_by = $3, refusal_reason = $4 WHERE id = $1`, [
@@ -63,7 +68,37 @@ export class MemberService {
         actorId,
         admit ? null : (reason ?? null),
       ]);
+      return row.user_id as string;
     });
+    // A refused company cannot sign in (its account is disabled, any session ends).
+    if (!admit) await this.auth.setDisabled({ id: actorId } as AuthUser, userId, true);
+    return this.view(memberId);
+  }
+
+  /**
+   * The operator suspends an admitted member (no offers until reinstated; it can still sign in and
+   * see its leads), reinstates a suspended one, or expels a member (its account is closed). A
+   * suspended or expelled member's open offers are withdrawn and go to the next best member.
+   */
+  async changeStatus(memberId: string, action: MemberAction, actorId: string, reason: string): Promise<MemberView> {
+    const allowed: Record<MemberAction, { from: string[]; to: string }> = {
+      suspend: { from: ['admitted'], to: 'suspended' },
+      reinstate: { from: ['suspended'], to: 'admitted' },
+      expel: { from: ['admitted', 'suspended'], to: 'expelled' },
+    };
+    const rule = allowed[action];
+    const { userId, rerouted } = await this.db.transaction(async (m) => {
+      const [row] = await m.query(`SELECT status, user_id FROM exchange_members WHERE id = $1 FOR UPDATE`, [memberId]);
+      if (!row) throw new ExchangeException(ExchangeErrorCode.MEMBER_NOT_FOUND, `No member ${memberId}`);
+      if (!rule.from.includes(row.status)) {
+        throw new ExchangeException(ExchangeErrorCode.MEMBER_STATUS_CHANGE_REFUSED, `A ${row.status} member cannot be ${rule.to}`, { status: row.status, action });
+      }
+      await m.query(`UPDATE exchange_members SET status = $2, status_reason = $3, status_changed_at = now(), decided_by = $4 WHERE id = $1`, [memberId, rule.to, reason.trim(), actorId]);
+      const rerouted = action === 'reinstate' ? [] : await this.routing.withdrawOffers(m, { memberId }, `member ${rule.to}`, 'pending');
+      return { userId: row.user_id as string, rerouted };
+    });
+    if (action === 'expel') await this.auth.setDisabled({ id: actorId } as AuthUser, userId, true);
+    await this.routing.routeAfterCommit(rerouted);
     return this.view(memberId);
   }
 
@@ -72,12 +107,14 @@ export class MemberService {
     await this.db.transaction(async (m) => {
       const tagIds = await this.tags.resolve(dto.tags, m);
       const regions = [...new Set((dto.regions ?? []).map((r) => r.trim().toLowerCase()).filter((r) => r.length > 0))].sort();
-      await m.query(`UPDATE exchange_members SET threshold = $2, tag_ids = $3, regions = $4, weekly_capacity = $5 WHERE id = $1`, [
+      const sizes = [...new Set(dto.companySizes ?? [])].sort();
+      await m.query(`UPDATE exchange_members SET threshold = $2, tag_ids = $3, regions = $4, weekly_capacity = $5, company_sizes = $6 WHERE id = $1`, [
         memberId,
         threshold.toString(),
         tagIds,
         regions,
         dto.weeklyCapacity,
+        sizes,
       ]);
     });
     return this.view(memberId);
@@ -117,6 +154,8 @@ function toView(r: any): MemberView {
     tags: r.tag_slugs ?? [],
     regions: r.regions ?? [],
     weeklyCapacity: r.weekly_capacity,
+    companySizes: r.company_sizes ?? [],
+    statusReason: r.status_reason ?? null,
     createdAt: r.created_at,
     decidedAt: r.decided_at,
     refusalReason: r.refusal_reason,

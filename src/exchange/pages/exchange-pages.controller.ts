@@ -10,16 +10,17 @@ import { AnalyticsService } from '../analytics/analytics.service';
 import { DealService } from '../deals/deal.service';
 import { allowedNext, DealStatus } from '../deals/deal-status';
 import '../exchange.messages';
+import './exchange-operator.messages';
 import { DealStatusDto, DeclineDto, SubmitLeadDto } from '../leads/lead.dto';
 import { LeadService } from '../leads/lead.service';
-import { ApplyDto, MemberProfileDto, RefuseMemberDto } from '../members/member.dto';
+import { ApplyDto, MemberProfileDto, MemberStatusDto, RefuseMemberDto } from '../members/member.dto';
 import { MemberService } from '../members/member.service';
 import { RoutingService } from '../routing/routing.service';
 import { ExchangeSettingsService } from '../settings/settings.service';
 import { NewTagDto } from '../tags/tag.dto';
 import { TagService } from '../tags/tag.service';
 import { RulesService } from '../rules/rules.service';
-import { formatRatio } from '../../money/money-format';
+import { formatDate, formatRatio } from '../../money/money-format';
 import { moneyInputExample, parseMoneyInput } from '../../money/money-input';
 
 /**
@@ -149,6 +150,42 @@ export class ExchangePagesController {
     await this.adminAct(req, res, async () => this.members.decide(id, false, user.id, (await parseForm(RefuseMemberDto, body)).reason));
   }
 
+  @Post('admin/members/:id/suspend')
+  @Roles(Role.Admin)
+  async suspend(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => this.members.changeStatus(id, 'suspend', user.id, (await parseForm(MemberStatusDto, body)).reason));
+  }
+
+  @Post('admin/members/:id/reinstate')
+  @Roles(Role.Admin)
+  async reinstate(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => this.members.changeStatus(id, 'reinstate', user.id, (await parseForm(MemberStatusDto, body)).reason));
+  }
+
+  /** Expelling closes the company's account: the first POST asks for confirmation, the confirmed one acts. */
+  @Post('admin/members/:id/expel')
+  @Roles(Role.Admin)
+  async expel(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => {
+      const dto = await parseForm(MemberStatusDto, { reason: body.reason });
+      if (body.confirm === 'yes') return this.members.changeStatus(id, 'expel', user.id, dto.reason);
+      const member = await this.members.view(id);
+      this.views.render('confirm', req, res, {
+        title: this.views.t(req, 'exchange.admin.expel'),
+        confirm: {
+          heading: this.views.t(req, 'exchange.admin.expel'),
+          question: this.views.t(req, 'exchange.admin.confirmExpel', { company: member.companyName }),
+          detail: dto.reason,
+          action: `/exchange/admin/members/${id}/expel`,
+          yes: this.views.t(req, 'exchange.admin.expel'),
+          back: '/exchange/admin',
+          fields: [{ name: 'reason', value: dto.reason }],
+        },
+      });
+      return CONFIRMING;
+    });
+  }
+
   @Post('admin/tags')
   @Roles(Role.Admin)
   async addTag(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
@@ -164,16 +201,25 @@ export class ExchangePagesController {
   @Get('admin/analytics')
   @Roles(Role.Admin)
   async analyticsPage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const report = await this.analytics.report();
     const locale = this.views.locale(req);
+    const period = analyticsPeriod(req.query);
+    const report = await this.analytics.report({ from: period.from, to: period.toExclusive });
     const byReceiver = report.byReceiver.map((r) => ({
       ...r,
       answered: r.accepted + r.declined + r.expired,
       closed: r.won + r.lost,
       hoursToFirstContact: r.avgSecondsToFirstContact === null ? null : formatRatio(locale, Math.round(r.avgSecondsToFirstContact), 3600, 1),
     }));
-    this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver } });
+    const shown =
+      period.from || period.to
+        ? this.views.t(req, 'exchange.period.shown', {
+            from: period.from ? formatDate(locale, period.from, 'date', 'UTC') : this.views.t(req, 'exchange.period.since'),
+            to: period.to ? formatDate(locale, period.to, 'date', 'UTC') : this.views.t(req, 'exchange.period.now'),
+          })
+        : null;
+    this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver }, period: { ...period, shown } });
   }
+
 
   /** Runs a member action; success redirects back to the desk, a refusal re-renders it with the error. */
   private async act(req: Request, res: Response, user: AuthUser, action: () => Promise<string | void>): Promise<void> {
@@ -189,7 +235,7 @@ export class ExchangePagesController {
 
   private async adminAct(req: Request, res: Response, action: () => Promise<unknown>): Promise<void> {
     try {
-      await action();
+      if ((await action()) === CONFIRMING) return;
       res.redirect(303, '/exchange/admin');
     } catch (err) {
       const { status, error } = pageError(err);
@@ -229,7 +275,79 @@ export class ExchangePagesController {
   }
 
   private async renderAdmin(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
-    const [members, tags, leads, stale] = await Promise.all([this.members.list(), this.tags.list(), this.leads.list({ limit: 100, offset: 0 }), this.leads.stale()]);
-    this.views.render('exchange-admin', req, res, { title: this.views.t(req, 'exchange.admin.title'), members, tags, leads, stale, ...extra }, status);
+    const filter = deskFilter(req.query);
+    const [members, tags, page, stale] = await Promise.all([
+      this.members.list(),
+      this.tags.list(),
+      this.leads.page({ ...filter, limit: DESK_PAGE, offset: (filter.page - 1) * DESK_PAGE }),
+      this.leads.stale(),
+    ]);
+    const first = page.total === 0 ? 0 : (filter.page - 1) * DESK_PAGE + 1;
+    const last = Math.min(filter.page * DESK_PAGE, page.total);
+    const link = (n: number) => `/exchange/admin?${new URLSearchParams({ ...filter.query, page: String(n) }).toString()}#leads`;
+    this.views.render(
+      'exchange-admin',
+      req,
+      res,
+      {
+        title: this.views.t(req, 'exchange.admin.title'),
+        members: members.map((m) => ({ ...m, canSuspend: m.status === 'admitted', canReinstate: m.status === 'suspended', canExpel: m.status === 'admitted' || m.status === 'suspended' })),
+        tags,
+        leads: page.items,
+        desk: {
+          filter: filter.query,
+          flagged: filter.flagged,
+          qualifications: QUALIFICATIONS.map((v) => ({ value: v, selected: v === filter.qualification })),
+          routingStates: ROUTING_STATES.map((v) => ({ value: v, selected: v === filter.routingState })),
+          total: page.total,
+          first,
+          last,
+          previous: filter.page > 1 ? link(filter.page - 1) : null,
+          next: last < page.total ? link(filter.page + 1) : null,
+        },
+        stale,
+        ...extra,
+      },
+      status,
+    );
   }
+
+}
+
+/** Returned by an admin action that rendered a confirmation page instead of acting. */
+const CONFIRMING = Symbol('confirming');
+
+const DESK_PAGE = 50;
+const QUALIFICATIONS = ['sales_ready', 'nurture', 'disqualified'];
+const ROUTING_STATES = ['pending', 'offered', 'accepted', 'with_operator', 'not_routed'];
+
+/** The desk's filters from its query string; unknown values are ignored, the page is 1 or more. */
+function deskFilter(query: Request['query']): { qualification?: string; routingState?: string; flagged: boolean; q?: string; page: number; query: Record<string, string> } {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
+  const qualification = QUALIFICATIONS.includes(text(query.qualification) ?? '') ? text(query.qualification) : undefined;
+  const routingState = ROUTING_STATES.includes(text(query.routing) ?? '') ? text(query.routing) : undefined;
+  const flagged = query.flagged === 'on' || query.flagged === 'true';
+  const q = text(query.q);
+  const page = Math.min(Math.max(Number.parseInt(text(query.page) ?? '1', 10) || 1, 1), 100_000);
+  const kept: Record<string, string> = {};
+  if (qualification) kept.qualification = qualification;
+  if (routingState) kept.routing = routingState;
+  if (flagged) kept.flagged = 'on';
+  if (q) kept.q = q;
+  return { qualification, routingState, flagged, q, page, query: kept };
+}
+
+/**
+ * The analytics page's period from its date inputs (YYYY-MM-DD, both ends inclusive as people
+ * read them; UTC days until the program has a time zone). A malformed date is ignored.
+ */
+function analyticsPeriod(query: Request['query']): { from: Date | null; to: Date | null; toExclusive: Date | null; fromText: string; toText: string } {
+  const day = (v: unknown): Date | null => {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
+    const d = new Date(`${v}T00:00:00Z`);
+    return Number.isNaN(d.getTime()) ? null : d;
+  };
+  const from = day(query.from);
+  const to = day(query.to);
+  return { from, to, toExclusive: to ? new Date(to.getTime() + 86_400_000) : null, fromText: from ? (query.from as string) : '', toText: to ? (query.to as string) : '' };
 }

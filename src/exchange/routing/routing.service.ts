@@ -44,7 +44,7 @@ export class RoutingService implements OnModuleInit {
     if (ids && ids.length === 0) return { routed: 0, withOperator: 0 };
     return this.db.transaction(async (m) => {
       const leadRows: any[] = await m.query(
-        `SELECT id, submitter_member_id, budget, tag_ids, region FROM exchange_leads
+        `SELECT id, submitter_member_id, budget, tag_ids, region, company_size FROM exchange_leads
           WHERE routing_state = 'pending' AND ($1::uuid[] IS NULL OR id = ANY($1))
           ORDER BY score DESC, created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [ids ?? null, batchSize],
@@ -55,16 +55,17 @@ export class RoutingService implements OnModuleInit {
       // One connection per transaction: these run one after another.
       const members = await this.candidates(m);
       const excluded = await this.excluded(m, leadIds);
-      const { acceptTimeoutMinutes } = await this.settings.get(m);
+      const { acceptTimeoutMinutes, routingMode } = await this.settings.get(m);
       const leads: LeadToRoute[] = leadRows.map((r) => ({
         id: r.id,
         submitterMemberId: r.submitter_member_id,
         budget: BigInt(r.budget),
         tagIds: r.tag_ids,
         region: r.region,
+        companySize: r.company_size,
         excluded: excluded.get(r.id) ?? new Set(),
       }));
-      const choice = assignBatch(leads, members);
+      const choice = assignBatch(leads, members, routingMode);
       const toLead: string[] = [];
       const toMember: string[] = [];
       const nobody: string[] = [];
@@ -166,6 +167,26 @@ export class RoutingService implements OnModuleInit {
     return this.routeAfterCommit([leadId]);
   }
 
+  /**
+   * Takes live offers back from partners' inboxes (the lead was disqualified or moved to nurture, or
+   * the member was suspended or expelled), in the caller's transaction. The leads become `then`:
+   * `pending` to go to the next best member (never back to this one), `not_routed` to stay out.
+   * Returns the leads withdrawn.
+   */
+  async withdrawOffers(m: EntityManager, where: { leadIds?: string[]; memberId?: string }, reason: string, then: 'pending' | 'not_routed'): Promise<string[]> {
+    const rows: { lead_id: string }[] = await m.query(
+      `WITH taken AS (
+         UPDATE exchange_assignments SET state = 'withdrawn', responded_at = now(), withdraw_reason = $3
+          WHERE state = 'offered' AND ($1::uuid[] IS NULL OR lead_id = ANY($1)) AND ($2::uuid IS NULL OR member_id = $2)
+          RETURNING lead_id)
+       SELECT lead_id FROM taken`,
+      [where.leadIds ?? null, where.memberId ?? null, reason],
+    );
+    const ids = rows.map((r) => r.lead_id);
+    if (ids.length > 0) await m.query(`UPDATE exchange_leads SET routing_state = $2, receiver_member_id = NULL WHERE id = ANY($1) AND routing_state = 'offered'`, [ids, then]);
+    return ids;
+  }
+
   /** Offers not answered in time lapse; their leads go to the next best member. Safe in several instances at once. */
   async expireOffers(): Promise<RouteResult & { expired: number }> {
     const leadIds: string[] = await this.db.transaction(async (m) => {
@@ -200,7 +221,7 @@ export class RoutingService implements OnModuleInit {
 
   private async candidates(m: EntityManager): Promise<MemberCandidate[]> {
     const rows: any[] = await m.query(
-      `SELECT mb.id, mb.threshold, mb.tag_ids, mb.regions, mb.weekly_capacity - coalesce(u.used, 0) AS remaining
+      `SELECT mb.id, mb.threshold, mb.tag_ids, mb.regions, mb.company_sizes, mb.weekly_capacity, mb.weekly_capacity - coalesce(u.used, 0) AS remaining
          FROM exchange_members mb
          LEFT JOIN (SELECT member_id, count(*)::int AS used FROM exchange_assignments
                      WHERE state IN ('offered','accepted') AND offered_at >= date_trunc('week', now()) GROUP BY member_id) u ON u.member_id = mb.id
@@ -223,6 +244,8 @@ export class RoutingService implements OnModuleInit {
       threshold: BigInt(r.threshold),
       tagIds: r.tag_ids,
       regions: r.regions,
+      companySizes: r.company_sizes ?? [],
+      capacity: Number(r.weekly_capacity),
       remaining: Number(r.remaining),
       history: byMember.get(r.id) ?? new Map(),
     }));

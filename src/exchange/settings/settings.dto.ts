@@ -18,6 +18,8 @@ export class ExchangeSettingsView {
   feeBp: number;
   @ApiProperty({ description: 'Fixed fee in minor units when feeKind = fixed', type: String })
   feeFixed: bigint;
+  @ApiProperty({ description: 'best_match: each lead to the single best member; rotation: equally good matches share the work by capacity', enum: ['best_match', 'rotation'] })
+  routingMode: string;
   @ApiProperty({ description: 'Currency of budgets, thresholds and fees (the program currency)' })
   currency: string;
 }
@@ -72,4 +74,9 @@ export class UpdateExchangeSettingsDto {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'feeFixed must be a non-negative integer amount in minor units' })
   feeFixed?: string;
+
+  @ApiPropertyOptional({ description: 'best_match (default) or rotation (weighted by weekly capacity among equally good matches)', enum: ['best_match', 'rotation'] })
+  @IsOptional()
+  @IsIn(['best_match', 'rotation'], { message: 'routingMode must be best_match or rotation' })
+  routingMode?: 'best_match' | 'rotation';
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ExchangeErrorCode, ExchangeException } from '../exchange.exception';
 import { FeeRule } from '../fees/fee';
+import { RoutingMode } from '../routing/match';
 import { ScoringRuleError, ScoringRules, Thresholds, validateRules, validateThresholds } from '../scoring/scoring';
 import { ExchangeSettingsView, UpdateExchangeSettingsDto } from './settings.dto';
 
@@ -11,6 +12,7 @@ export interface ExchangeSettings {
   acceptTimeoutMinutes: number;
   staleDays: number;
   fee: FeeRule;
+  routingMode: RoutingMode;
   currency: string;
 }
 
@@ -41,6 +43,7 @@ export class ExchangeSettingsService {
       if (dto.feeKind !== undefined) next.fee_kind = dto.feeKind;
       if (dto.feeBp !== undefined) next.fee_bp = dto.feeBp;
       if (dto.feeFixed !== undefined) next.fee_fixed = BigInt(dto.feeFixed);
+      if (dto.routingMode !== undefined) next.routing_mode = dto.routingMode;
       try {
         validateRules(next.scoring_rules as ScoringRules);
         validateThresholds({ salesReadyMin: next.sales_ready_min, nurtureMin: next.nurture_min });
@@ -50,8 +53,8 @@ export class ExchangeSettingsService {
       }
       await m.query(
         `UPDATE exchange_settings SET scoring_rules = $1, sales_ready_min = $2, nurture_min = $3, accept_timeout_minutes = $4, stale_days = $5,
-                fee_kind = $6, fee_bp = $7, fee_fixed = $8, updated_at = now(), updated_by = $9 WHERE id = 1`,
-        [JSON.stringify(next.scoring_rules), next.sales_ready_min, next.nurture_min, next.accept_timeout_minutes, next.stale_days, next.fee_kind, next.fee_bp, String(next.fee_fixed), actorId],
+                fee_kind = $6, fee_bp = $7, fee_fixed = $8, routing_mode = $10, updated_at = now(), updated_by = $9 WHERE id = 1`,
+        [JSON.stringify(next.scoring_rules), next.sales_ready_min, next.nurture_min, next.accept_timeout_minutes, next.stale_days, next.fee_kind, next.fee_bp, String(next.fee_fixed), actorId, next.routing_mode],
       );
       return toView(next);
     });
@@ -66,6 +69,7 @@ function toSettings(r: any): ExchangeSettings {
     acceptTimeoutMinutes: r.accept_timeout_minutes,
     staleDays: r.stale_days,
     fee,
+    routingMode: r.routing_mode,
     currency: String(r.currency).trim(),
   };
 }
@@ -80,6 +84,7 @@ function toView(r: any): ExchangeSettingsView {
     feeKind: r.fee_kind,
     feeBp: r.fee_bp,
     feeFixed: BigInt(r.fee_fixed),
+    routingMode: r.routing_mode,
     currency: String(r.currency).trim(),
   };
 }
