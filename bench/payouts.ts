@@ -6,7 +6,11 @@
  * none), and one released commission posting per referrer written by LedgerService.postMany in chunks
  * (ledger:verify is checked after seeding and after creation). Then measures the
  * payout preview and the creation of one batch paying everyone eligible.
+ *
+ * The seeding runs in a child process (its own app instance on the same database), so the peak
+ * memory printed is that of the app doing the preview and the batch, not of the bench's set-up.
  */
+import { fork } from 'node:child_process';
 import { Role } from '../src/auth/role';
 import { StaffService } from '../src/auth/staff.service';
 import { LedgerService } from '../src/ledger/ledger.service';
@@ -14,16 +18,19 @@ import { AccountKind, PostingCause } from '../src/ledger/ledger.types';
 import { encryptDetails } from '../src/payout-details/details-crypto';
 import { withRussianControlKey } from '../src/payout-details/bank-details';
 import { PayoutsService } from '../src/payouts/payouts.service';
-import { peakRssMb, startBenchEnv } from './support/bench-env';
+import { listenOn } from '../test/support/app-on-database';
+import { peakRssMb, startBenchDatabase, startBenchEnv } from './support/bench-env';
 
-const N = Number(process.argv[2] ?? 100_000);
+const N = Number((process.argv[2] === '--seed-only' ? undefined : process.argv[2]) ?? 100_000);
 const SEED_CHUNK = 5_000;
+/** Both processes encrypt and read bank details with one key. */
+const ENV = { JOBS_ENABLED: 'false', PAYOUT_DETAILS_KEY: '9f'.repeat(32) };
 
-async function main(): Promise<void> {
-  const env = await startBenchEnv('payouts', { JOBS_ENABLED: 'false' });
+/** The child: seeds the database at argv[3] and exits. */
+async function seedOnly(databaseUrl: string): Promise<void> {
+  const started = await listenOn(databaseUrl, ENV);
   try {
-    const { db, app, config } = env;
-    const t0 = Date.now();
+    const { db, app, config } = started;
     const referrers: { id: string }[] = await db.query(
       `WITH u AS (
          INSERT INTO users (email, password_hash, role)
@@ -74,6 +81,23 @@ async function main(): Promise<void> {
       );
       process.stderr.write(`seeded ${Math.min(i + SEED_CHUNK, ids.length)}/${ids.length}\n`);
     }
+  } finally {
+    await started.app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const database = await startBenchDatabase('payouts');
+  const t0 = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = fork(__filename, ['--seed-only', database.databaseUrl], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding exited with ${code}`))));
+  });
+  const env = await startBenchEnv('payouts', ENV, database);
+  try {
+    const { db, app } = env;
+    const ledger = app.get(LedgerService);
     const seedMs = Date.now() - t0;
     let report = await ledger.verify();
     if (!report.ok) throw new Error(`ledger:verify failed after seeding: ${report.firstDiscrepancy}`);
@@ -104,7 +128,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+(process.argv[2] === '--seed-only' ? seedOnly(process.argv[3]) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -29,22 +29,26 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
+export interface BenchDatabase {
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh, migrated database: a throwaway embedded PostgreSQL unless DATABASE_URL is set. */
+export async function startBenchDatabase(label: string): Promise<BenchDatabase> {
+  if (process.env.DATABASE_URL) return { databaseUrl: await createMigratedDatabase(process.env.DATABASE_URL, `bench_${label}_${Date.now()}`), stop: async () => undefined };
+  const dir = join(mkdtempSync(join(tmpdir(), `handshake-bench-${label}-`)), 'pg');
+  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false });
+  await runMigrations(pg.url);
+  return { databaseUrl: pg.url, stop: pg.stop };
+}
+
 /**
  * A fresh database (a throwaway embedded PostgreSQL unless DATABASE_URL is set) with the real app
  * listening on a random port, in this process, so peak RSS covers the app.
  */
-export async function startBenchEnv(label: string, env: Record<string, string> = {}): Promise<BenchEnv> {
-  let stopDb = async () => undefined as void;
-  let databaseUrl: string;
-  if (process.env.DATABASE_URL) {
-    databaseUrl = await createMigratedDatabase(process.env.DATABASE_URL, `bench_${label}_${Date.now()}`);
-  } else {
-    const dir = join(mkdtempSync(join(tmpdir(), `handshake-bench-${label}-`)), 'pg');
-    const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false });
-    await runMigrations(pg.url);
-    databaseUrl = pg.url;
-    stopDb = pg.stop;
-  }
+export async function startBenchEnv(label: string, env: Record<string, string> = {}, database?: BenchDatabase): Promise<BenchEnv> {
+  const { databaseUrl, stop: stopDb } = database ?? (await startBenchDatabase(label));
   const started = await listenOn(databaseUrl, env);
   return {
     ...started,
