@@ -26,7 +26,7 @@ registerMessages({
     'audiences.report.line': 'Line {line}: {reason}',
     'audiences.reason.FIELD_COUNT': 'has {fields} fields; the header has {width}',
     'audiences.reason.NO_EMAIL': 'no email address',
-    'audiences.reason.INVALID_EMAIL': '“{email}” is not a valid email address',
+    'audiences.reason.INVALID_EMAIL': '"{email}" is not a valid email address',
     'audiences.reason.DUPLICATE': 'the same address as line {of}',
     'audiences.reason.other': 'not imported',
     'audiences.open': 'Contacts',
