@@ -9,7 +9,6 @@ import { CreateAudienceDto } from './audience.dto';
 import { AudienceService } from './audience.service';
 import './audiences.messages';
 import '../suppression/suppression.messages';
-import '../campaigns/campaigns.messages';
 import { translate } from '../web/messages';
 import { formatCount, pluralCategory } from '../money/money-format';
 
