@@ -139,7 +139,10 @@ describe('a whole campaign, from the list to paying suppliers (real sign-ups and
     });
     const rate = Object.fromEntries(f.rates.map((r: any) => [r.name, r]));
     assert.deepEqual(rate.open, { name: 'open', numerator: 'openedHuman', numeratorValue: 9, denominator: 'delivered', denominatorValue: 17, bp: 5294 });
-    assert.equal(rate.registration.bp, 5555);
+    assert.equal(rate.registration.bp, 5556);
+    // Machines by cause: b8 and b9 were first seen by Apple's proxy; b8's only click was a scanner's.
+    assert.deepEqual(f.machine, { opens: { privacyProxy: 2, scanner: 0, tooSoon: 0 }, clicks: { privacyProxy: 0, scanner: 1, tooSoon: 0 } });
+    assert.deepEqual(f.leftOut, { unsubscribed: 0, hardBounce: 0, complaint: 0, manual: 0, afterListing: 0, total: 0 }); // 5 / 9 = 55.555…%, rounded half-up
     assert.equal(rate.activation.bp, 6000);
     assert.equal(rate.suppliersPerActive.bp, 13333);
     assert.equal(rate.conversionOfOpened.bp, 3333);

@@ -160,9 +160,9 @@ export class AudienceImportService {
 
   private validate(record: string[], h: HeaderMap, width: number, line: number, report: ImportReportView): Row | undefined {
     const email = normalizeEmail(record[h.email] ?? '');
-    if (record.length !== width) return this.reject(report, { line, email: email || undefined, reason: `has ${record.length} fields; the header has ${width}` });
-    if (!email) return this.reject(report, { line, reason: 'no email address' });
-    if (email.length > 254 || !isEmail(email)) return this.reject(report, { line, email, reason: `"${email.slice(0, 100)}" is not a valid email address` });
+    if (record.length !== width) return this.reject(report, { line, email: email || undefined, reason: `has ${record.length} fields; the header has ${width}`, code: 'FIELD_COUNT', params: { fields: record.length, width } });
+    if (!email) return this.reject(report, { line, reason: 'no email address', code: 'NO_EMAIL' });
+    if (email.length > 254 || !isEmail(email)) return this.reject(report, { line, email, reason: `"${email.slice(0, 100)}" is not a valid email address`, code: 'INVALID_EMAIL', params: { email: email.slice(0, 100) } });
     const attributes: Record<string, string> = {};
     for (const [i, name] of h.attributes) if (record[i] !== undefined && record[i] !== '') attributes[name] = record[i].slice(0, 1000);
     const text = (i: number | null) => (i === null || !record[i] ? null : record[i].slice(0, 200));
@@ -181,7 +181,7 @@ export class AudienceImportService {
     const unique: Row[] = [];
     for (const r of rows) {
       const seen = firstLine.get(r.email);
-      if (seen !== undefined) this.reject(report, { line: r.line, email: r.email, reason: `duplicate of line ${seen}` });
+      if (seen !== undefined) this.reject(report, { line: r.line, email: r.email, reason: `duplicate of line ${seen}`, code: 'DUPLICATE', params: { of: seen } });
       else {
         firstLine.set(r.email, r.line);
         unique.push(r);
@@ -216,7 +216,7 @@ export class AudienceImportService {
         dupes.map((r) => r.email),
       ]);
       const lineOf = new Map(earlier.map((e) => [e.email, e.source_line]));
-      for (const r of dupes) this.reject(report, { line: r.line, email: r.email, reason: `duplicate of line ${lineOf.get(r.email) ?? '?'}` });
+      for (const r of dupes) this.reject(report, { line: r.line, email: r.email, reason: `duplicate of line ${lineOf.get(r.email) ?? '?'}`, code: 'DUPLICATE', params: { of: lineOf.get(r.email) ?? '?' } });
     }
   }
 

@@ -25,8 +25,12 @@ export class RejectedRowView {
   line: number;
   @ApiPropertyOptional({ description: 'The address on that line, if any', type: String })
   email?: string;
-  @ApiProperty({ description: 'Why the row was not imported' })
+  @ApiProperty({ description: 'Why the row was not imported (English; pages show `code` in the reader\'s language)' })
   reason: string;
+  @ApiPropertyOptional({ description: 'Why, as a code: FIELD_COUNT, NO_EMAIL, INVALID_EMAIL or DUPLICATE', enum: ['FIELD_COUNT', 'NO_EMAIL', 'INVALID_EMAIL', 'DUPLICATE'] })
+  code?: 'FIELD_COUNT' | 'NO_EMAIL' | 'INVALID_EMAIL' | 'DUPLICATE';
+  @ApiPropertyOptional({ description: 'Values in the reason: fields and width (FIELD_COUNT), email (INVALID_EMAIL), of: the earlier line (DUPLICATE)' })
+  params?: Record<string, string | number>;
 }
 
 export class ImportFailureView {

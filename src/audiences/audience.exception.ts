@@ -4,6 +4,7 @@ export enum AudienceErrorCode {
   AUDIENCE_NOT_FOUND = 'AUDIENCE_NOT_FOUND',
   AUDIENCE_NAME_TAKEN = 'AUDIENCE_NAME_TAKEN',
   AUDIENCE_IMPORT_NOT_FOUND = 'AUDIENCE_IMPORT_NOT_FOUND',
+  CONTACT_NOT_FOUND = 'CONTACT_NOT_FOUND',
   AUDIENCE_FILE_TOO_LARGE = 'AUDIENCE_FILE_TOO_LARGE',
   AUDIENCE_UNSUPPORTED_MEDIA_TYPE = 'AUDIENCE_UNSUPPORTED_MEDIA_TYPE',
   CSV_EMPTY = 'CSV_EMPTY',
@@ -20,6 +21,7 @@ export class AudienceException extends DomainException<AudienceErrorCode> {
     switch (this.code) {
       case AudienceErrorCode.AUDIENCE_NOT_FOUND:
       case AudienceErrorCode.AUDIENCE_IMPORT_NOT_FOUND:
+      case AudienceErrorCode.CONTACT_NOT_FOUND:
         return 404;
       case AudienceErrorCode.AUDIENCE_NAME_TAKEN:
         return 409;

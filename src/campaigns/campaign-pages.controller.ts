@@ -11,6 +11,8 @@ import { AudienceService } from '../audiences/audience.service';
 import './campaigns.messages';
 import '../mail/mail.messages';
 import { formatCount } from '../money/money-format';
+import { FunnelService } from '../funnel/funnel.service';
+import { funnelPageData, timelineChart } from '../funnel/funnel-page';
 
 /** The draft a new campaign starts from, in the marketer's language. */
 const STARTER: Record<'en' | 'ru', { subject: string; body: string }> = {
@@ -39,7 +41,12 @@ export class CampaignPagesController {
     private readonly views: ViewService,
     private readonly campaigns: CampaignService,
     private readonly audienceService: AudienceService,
+    private readonly funnel: FunnelService,
   ) {}
+
+  private statusWords(req: Request): string {
+    return JSON.stringify(Object.fromEntries(STATES.map((st) => [st, this.views.t(req, `campaigns.state.${st}`)])));
+  }
 
   private audiences(): Promise<{ id: string; name: string; contacts: number }[]> {
     return this.audienceService.list();
@@ -52,6 +59,7 @@ export class CampaignPagesController {
       title: this.views.t(req, 'campaigns.title'),
       campaigns: await this.campaigns.list(),
       audiences: await this.audiences(),
+      statusWords: this.statusWords(req),
       form: STARTER[this.views.locale(req)],
     });
   }
@@ -64,7 +72,7 @@ export class CampaignPagesController {
       res.redirect(303, `/console/campaigns/${c.id}`);
     } catch (err) {
       const { status, error } = pageError(err);
-      this.views.render('campaigns', req, res, { title: this.views.t(req, 'campaigns.title'), campaigns: await this.campaigns.list(), audiences: await this.audiences(), form: body, error }, status);
+      this.views.render('campaigns', req, res, { title: this.views.t(req, 'campaigns.title'), campaigns: await this.campaigns.list(), audiences: await this.audiences(), statusWords: this.statusWords(req), form: body, error }, status);
     }
   }
 
@@ -93,8 +101,10 @@ export class CampaignPagesController {
   private async renderShow(req: Request, res: Response, id: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const campaign = await this.campaigns.get(id);
     const preview = await this.campaigns.preview(id);
-    const statusWords = JSON.stringify(Object.fromEntries(STATES.map((st) => [st, this.views.t(req, `campaigns.state.${st}`)])));
-    this.views.render('campaign', req, res, { title: campaign.name, campaign, preview, statusWords, ...extra }, status);
+    const started = !['draft', 'scheduled'].includes(campaign.status) || campaign.startedAt;
+    const funnel = started ? funnelPageData(this.views, req, await this.funnel.funnel(id)) : {};
+    const timeline = started ? await timelineChart(this.views, req, this.funnel, id) : null;
+    this.views.render('campaign', req, res, { title: campaign.name, campaign, preview, statusWords: this.statusWords(req), started, timeline, ...funnel, ...extra }, status);
   }
 
   private action(run: (id: string, body: Record<string, string>) => Promise<unknown>, notice = 'saved') {

@@ -84,6 +84,12 @@ export class CampaignProgressView {
   remaining: number;
   @ApiProperty({ description: 'Share done, in basis points' })
   doneBp: number;
+  @ApiProperty({ description: 'sent − bounced' })
+  delivered: number;
+  @ApiProperty({ description: 'Unique recipients opened by a person (machine opens apart, see the funnel)' })
+  opened: number;
+  @ApiProperty({ description: 'Referrers registered through the campaign\'s links' })
+  registered: number;
 }
 
 export class CampaignView {

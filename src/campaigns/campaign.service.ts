@@ -116,6 +116,9 @@ export class CampaignService {
         skipped: k.skipped,
         remaining: Math.max(0, listed - done),
         doneBp: listed === 0 ? 0 : Math.floor((done * 10000) / listed),
+        delivered: k.sent - k.bounced,
+        opened: k.opened_human,
+        registered: k.registered,
       },
     };
   }
@@ -187,7 +190,16 @@ export class CampaignService {
     );
     const listed = Number(rows[0].n);
     if (listed === 0) throw this.noRecipients(id);
-    await m.query(`UPDATE campaigns SET status = 'sending', listed = $2, started_at = now(), updated_at = now() WHERE id = $1`, [id, listed]);
+    // The audience's suppressed addresses this campaign leaves out, by reason (the funnel shows them).
+    const leftOut: { reason: string; n: number }[] = await m.query(
+      `SELECT s.reason, count(*)::int AS n FROM contacts c JOIN suppressions s ON s.email = c.email WHERE c.audience_id = $1 GROUP BY s.reason`,
+      [audienceId],
+    );
+    await m.query(`UPDATE campaigns SET status = 'sending', listed = $2, left_out = $3, started_at = now(), updated_at = now() WHERE id = $1`, [
+      id,
+      listed,
+      JSON.stringify(Object.fromEntries(leftOut.map((r) => [r.reason, r.n]))),
+    ]);
   }
 
   /** Starts scheduled campaigns whose time has come; several instances may call it at once. */

@@ -8,9 +8,10 @@ import { CampaignSender } from './campaign-sender';
 import { CampaignController } from './campaign.controller';
 import { CampaignService } from './campaign.service';
 import { MailModule } from '../mail/mail.module';
+import { FunnelModule } from '../funnel/funnel.module';
 
 @Module({
-  imports: [MailModule, EmailTemplatesModule, AudiencesModule],
+  imports: [MailModule, EmailTemplatesModule, AudiencesModule, FunnelModule],
   controllers: [CampaignController, CampaignPagesController],
   providers: [CampaignService, CampaignSender, CampaignLinks],
   exports: [CampaignService, CampaignSender],

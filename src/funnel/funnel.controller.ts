@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
 import { ViewService } from '../web/view.service';
-import { funnelCsv, funnelSvg } from './funnel-report';
+import { funnelCsv } from './funnel-report';
+import { funnelPageData, timelineChart } from './funnel-page';
 import { FunnelView } from './funnel.dto';
 import { FunnelService } from './funnel.service';
 import './funnel.messages';
@@ -41,10 +42,7 @@ export class FunnelController {
   @ApiExcludeEndpoint()
   async page(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const f = await this.funnel.funnel(id);
-    const labels = Object.fromEntries(Object.keys(f.figures).map((k) => [k, this.views.t(req, `funnel.stage.${k}`)]));
-    const stageKeys = Object.fromEntries(Object.keys(f.figures).map((k) => [k, `funnel.stage.${k}`]));
-    const rateKeys = Object.fromEntries(f.rates.map((r) => [r.name, `funnel.rateName.${r.name}`]));
-    const stages = Object.entries(f.figures).map(([key, value]) => ({ key, value }));
-    this.views.render('campaign-funnel', req, res, { title: this.views.t(req, 'funnel.title', { name: f.campaignName }), funnel: f, chart: funnelSvg(f.figures, labels), stages, stageKeys, rateKeys });
+    const timeline = await timelineChart(this.views, req, this.funnel, id);
+    this.views.render('campaign-funnel', req, res, { title: this.views.t(req, 'funnel.title', { name: f.campaignName }), timeline, ...funnelPageData(this.views, req, f) });
   }
 }

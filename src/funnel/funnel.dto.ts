@@ -38,8 +38,39 @@ export class FunnelRateView {
   denominator: string;
   @ApiProperty({ description: 'Denominator value' })
   denominatorValue: number;
-  @ApiProperty({ description: 'numerator / denominator in basis points (10000 = 100%), rounded down; null when the denominator is 0', nullable: true, type: Number })
+  @ApiProperty({ description: 'numerator / denominator in basis points (10000 = 100%), rounded half-up; null when the denominator is 0', nullable: true, type: Number })
   bp: number | null;
+}
+
+export class MachineCausesView {
+  @ApiProperty({ description: 'Machine-only recipients first seen through a privacy proxy (Apple Mail Privacy Protection address or bare agent)' })
+  privacyProxy: number;
+  @ApiProperty({ description: 'Machine-only recipients first seen through a scanner, bot or HEAD request' })
+  scanner: number;
+  @ApiProperty({ description: 'Machine-only recipients whose first hit came too soon after delivery to be a person' })
+  tooSoon: number;
+}
+
+export class FunnelMachineView {
+  @ApiProperty({ description: 'openedMachine broken down by the cause of each recipient\'s first machine hit', type: MachineCausesView })
+  opens: MachineCausesView;
+  @ApiProperty({ description: 'clickedMachine broken down by the cause of each recipient\'s first machine click', type: MachineCausesView })
+  clicks: MachineCausesView;
+}
+
+export class LeftOutView {
+  @ApiProperty({ description: 'Contacts left out when recipients were listed: unsubscribed' })
+  unsubscribed: number;
+  @ApiProperty({ description: 'Left out at listing: an earlier hard bounce' })
+  hardBounce: number;
+  @ApiProperty({ description: 'Left out at listing: a complaint' })
+  complaint: number;
+  @ApiProperty({ description: 'Left out at listing: suppressed by hand' })
+  manual: number;
+  @ApiProperty({ description: 'Listed, then skipped at sending because the address was suppressed meanwhile' })
+  afterListing: number;
+  @ApiProperty({ description: 'All of the above' })
+  total: number;
 }
 
 export class FunnelView {
@@ -53,4 +84,8 @@ export class FunnelView {
   figures: FunnelFiguresView;
   @ApiProperty({ description: 'Rates as PRODUCT.md defines them, each with numerator and denominator', type: [FunnelRateView] })
   rates: FunnelRateView[];
+  @ApiProperty({ description: 'Machine figures by cause', type: FunnelMachineView })
+  machine: FunnelMachineView;
+  @ApiProperty({ description: 'Suppressed addresses of the audience the campaign did not mail, and why', type: LeftOutView })
+  leftOut: LeftOutView;
 }

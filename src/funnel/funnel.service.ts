@@ -6,7 +6,7 @@ import { DomainEvents } from '../events/domain-events';
 import { parseSendId, verifyToken } from '../common/tracking-token';
 import { bumpCounters, bumpManyCounters, readCounters } from './funnel-counters';
 import { figuresFrom, ratesFrom } from './funnel-report';
-import { FunnelView } from './funnel.dto';
+import { FunnelMachineView, FunnelView, LeftOutView, MachineCausesView } from './funnel.dto';
 import { FunnelErrorCode, FunnelException } from './funnel.exception';
 
 /**
@@ -33,10 +33,80 @@ export class FunnelService implements OnModuleInit {
 
   async funnel(campaignId: string, m: EntityManager = this.db.manager): Promise<FunnelView> {
     if (!/^[0-9a-f-]{36}$/i.test(campaignId)) throw this.notFound(campaignId);
-    const [c] = await m.query(`SELECT id, name, status, listed FROM campaigns WHERE id = $1`, [campaignId]);
+    const [c] = await m.query(`SELECT id, name, status, listed, left_out FROM campaigns WHERE id = $1`, [campaignId]);
     if (!c) throw this.notFound(campaignId);
-    const figures = figuresFrom(Number(c.listed), await readCounters(m, campaignId));
-    return { campaignId, campaignName: c.name, status: c.status, figures, rates: ratesFrom(figures) };
+    const counters = await readCounters(m, campaignId);
+    const figures = figuresFrom(Number(c.listed), counters);
+    const lo = (c.left_out ?? {}) as Record<string, number>;
+    const leftOut: LeftOutView = {
+      unsubscribed: Number(lo.unsubscribed ?? 0),
+      hardBounce: Number(lo.hard_bounce ?? 0),
+      complaint: Number(lo.complaint ?? 0),
+      manual: Number(lo.manual ?? 0),
+      afterListing: counters.skipped,
+      total: 0,
+    };
+    leftOut.total = leftOut.unsubscribed + leftOut.hardBounce + leftOut.complaint + leftOut.manual + leftOut.afterListing;
+    return { campaignId, campaignName: c.name, status: c.status, figures, rates: ratesFrom(figures), machine: await this.machineCauses(m, campaignId), leftOut };
+  }
+
+  /**
+   * openedMachine and clickedMachine by cause: each machine-only recipient counts once, under the
+   * reason recorded with its first machine hit (for clicks, its first machine click). Reads the
+   * campaign's machine-only sends and one raw event each.
+   */
+  private async machineCauses(m: EntityManager, campaignId: string): Promise<FunnelMachineView> {
+    const rows: { stage: 'open' | 'click'; reason: string | null; n: number }[] = await m.query(
+      `SELECT stage, reason, count(*)::int AS n FROM (
+         SELECT 'open' AS stage, (SELECT e.reason FROM tracking_events e WHERE e.send_id = s.id AND e.machine ORDER BY e.created_at, e.id LIMIT 1) AS reason
+           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_open_at IS NOT NULL AND s.human_open_at IS NULL
+         UNION ALL
+         SELECT 'click', (SELECT e.reason FROM tracking_events e WHERE e.send_id = s.id AND e.machine AND e.kind = 'click' ORDER BY e.created_at, e.id LIMIT 1)
+           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_click_at IS NOT NULL AND s.human_click_at IS NULL
+       ) x GROUP BY stage, reason`,
+      [campaignId],
+    );
+    const zero = (): MachineCausesView => ({ privacyProxy: 0, scanner: 0, tooSoon: 0 });
+    const out: FunnelMachineView = { opens: zero(), clicks: zero() };
+    for (const r of rows) out[r.stage === 'open' ? 'opens' : 'clicks'][machineCause(r.reason)] += r.n;
+    return out;
+  }
+
+  /**
+   * Cumulative first opens and first clicks of recipients over time, people and machines apart (a
+   * machine open that a person later follows moves to people, as in the counters). Up to `points`
+   * evenly spaced instants from the campaign's start to its latest first event (or now).
+   */
+  async timeline(campaignId: string, points = 24, m: EntityManager = this.db.manager): Promise<{ from: Date | null; to: Date | null; at: Date[]; openPeople: number[]; openMachine: number[]; clickPeople: number[]; clickMachine: number[] }> {
+    const [c] = await m.query(`SELECT started_at FROM campaigns WHERE id = $1`, [campaignId]);
+    const empty = { from: null, to: null, at: [], openPeople: [], openMachine: [], clickPeople: [], clickMachine: [] };
+    if (!c?.started_at) return empty;
+    const rows: { at: Date; op: number; om: number; cp: number; cm: number }[] = await m.query(
+      `WITH span AS (
+         SELECT $2::timestamptz AS t0,
+                greatest($2::timestamptz + interval '1 minute', (SELECT max(greatest(human_open_at, machine_open_at, human_click_at, machine_click_at)) FROM campaign_sends WHERE campaign_id = $1)) AS t1
+       ), ticks AS (
+         SELECT t0 + (t1 - t0) * g / ($3 - 1) AS at FROM span, generate_series(0, $3 - 1) g
+       )
+       SELECT k.at,
+              count(s.human_open_at) FILTER (WHERE s.human_open_at <= k.at)::int AS op,
+              count(*) FILTER (WHERE s.machine_open_at <= k.at AND (s.human_open_at IS NULL OR s.human_open_at > k.at))::int AS om,
+              count(*) FILTER (WHERE s.human_click_at <= k.at)::int AS cp,
+              count(*) FILTER (WHERE s.machine_click_at <= k.at AND (s.human_click_at IS NULL OR s.human_click_at > k.at))::int AS cm
+         FROM ticks k
+         LEFT JOIN campaign_sends s ON s.campaign_id = $1 AND (s.human_open_at IS NOT NULL OR s.machine_open_at IS NOT NULL)
+        GROUP BY k.at ORDER BY k.at`,
+      [campaignId, c.started_at, points],
+    );
+    return {
+      from: rows[0]?.at ?? null,
+      to: rows[rows.length - 1]?.at ?? null,
+      at: rows.map((r) => r.at),
+      openPeople: rows.map((r) => r.op),
+      openMachine: rows.map((r) => r.om),
+      clickPeople: rows.map((r) => r.cp),
+      clickMachine: rows.map((r) => r.cm),
+    };
   }
 
   /**
@@ -102,4 +172,11 @@ export class FunnelService implements OnModuleInit {
   private notFound(id: string): FunnelException {
     return new FunnelException(FunnelErrorCode.FUNNEL_CAMPAIGN_NOT_FOUND, `No campaign ${id}`);
   }
+}
+
+/** The cause a machine hit's recorded reason (src/tracking/machine-detection.ts) stands for. */
+export function machineCause(reason: string | null): keyof MachineCausesView {
+  if (reason === 'apple-privacy-proxy' || reason === 'privacy-proxy-agent') return 'privacyProxy';
+  if (reason === 'too-soon-after-delivery') return 'tooSoon';
+  return 'scanner';
 }

@@ -85,6 +85,16 @@ export function formatBasisPointsPercent(locale: string, bp: number | bigint, de
   return percentText(locale, scaled, decimals, trim ? 0 : decimals);
 }
 
+/**
+ * numerator / denominator in basis points, rounded half-up (the one rule for a rate kept as a
+ * number: 5 of 9 → 5556 bp). Null when the denominator is zero.
+ */
+export function ratioBasisPoints(numerator: number | bigint, denominator: number | bigint): number | null {
+  const d = BigInt(denominator);
+  if (d === 0n) return null;
+  return Number(roundHalfUp(BigInt(numerator) * 10_000n, d));
+}
+
 /** A plain ratio rounded half-up: 7 suppliers for 4 active codes → "1.75" / "1,75". */
 export function formatRatio(locale: string, numerator: number | bigint, denominator: number | bigint, decimals = 2): string | null {
   const n = BigInt(numerator);

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { signUnsubscribe, verifyUnsubscribe } from '../common/tracking-token';
 import { SuppressionView } from './suppression.dto';
+import { returnedRows } from '../common/sql-rows';
 import { SuppressionErrorCode, SuppressionException } from './suppression.exception';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'manual';
@@ -59,9 +60,49 @@ export class SuppressionService {
     return { email };
   }
 
-  async add(email: string, reason: SuppressionReason, detail?: string): Promise<SuppressionView> {
-    await this.db.transaction((m) => this.suppress(m, email, reason, null, detail));
+  async add(email: string, reason: SuppressionReason, detail?: string, userId?: string): Promise<SuppressionView> {
+    await this.db.transaction(async (m) => {
+      if (await this.suppress(m, email, reason, null, detail)) await m.query(`UPDATE suppressions SET created_by = $2 WHERE email = $1`, [normalizeEmail(email), userId ?? null]);
+    });
     return this.get(email);
+  }
+
+  /** Addresses matching `q` (part of the address), newest first, with who added them by hand. */
+  async search(q: string, limit: number, offset: number): Promise<{ rows: (SuppressionView & { addedBy: string | null })[]; total: number }> {
+    const like = `%${q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db.query(
+      `SELECT s.*, u.email AS added_by, count(*) OVER ()::int AS total FROM suppressions s LEFT JOIN users u ON u.id = s.created_by
+        WHERE s.email LIKE $1 ORDER BY s.created_at DESC, s.email LIMIT $2 OFFSET $3`,
+      [like, limit, offset],
+    );
+    return { rows: rows.map((r: Record<string, any>) => ({ ...toView(r), addedBy: r.added_by ?? null })), total: rows[0]?.total ?? 0 };
+  }
+
+  /**
+   * Lifts a suppression: only with a reason, and never silently: the row moves to
+   * suppression_removals (append-only) with who removed it, when and why.
+   */
+  async remove(email: string, removalReason: string, userId?: string): Promise<void> {
+    const reason = removalReason.trim();
+    if (!reason) throw new SuppressionException(SuppressionErrorCode.SUPPRESSION_REMOVAL_REASON_REQUIRED, 'Say why the address may be mailed again', { field: 'removalReason' });
+    await this.db.transaction(async (m) => {
+      const gone = await m.query(`DELETE FROM suppressions WHERE email = $1 RETURNING *`, [normalizeEmail(email)]);
+      const r = returnedRows<Record<string, any>>(gone)[0];
+      if (!r) throw new SuppressionException(SuppressionErrorCode.SUPPRESSION_NOT_FOUND, `${email} is not suppressed`);
+      await m.query(
+        `INSERT INTO suppression_removals (email, reason, campaign_id, detail, suppressed_at, suppressed_by, removal_reason, removed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [r.email, r.reason, r.campaign_id, r.detail, r.created_at, r.created_by, reason.slice(0, 500), userId ?? null],
+      );
+    });
+  }
+
+  /** Suppressions lifted, newest first (the audit of removals). */
+  async removals(limit = 50): Promise<{ email: string; reason: string; removalReason: string; removedBy: string | null; removedAt: Date; suppressedAt: Date }[]> {
+    const rows = await this.db.query(
+      `SELECT r.*, u.email AS removed_by_email FROM suppression_removals r LEFT JOIN users u ON u.id = r.removed_by ORDER BY r.removed_at DESC, r.id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r: Record<string, any>) => ({ email: r.email, reason: r.reason, removalReason: r.removal_reason, removedBy: r.removed_by_email, removedAt: r.removed_at, suppressedAt: r.suppressed_at }));
   }
 
   async get(email: string): Promise<SuppressionView> {

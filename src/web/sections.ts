@@ -23,6 +23,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
   [Role.Marketer]: [
     { href: '/console/campaigns', label: 'nav.campaigns' },
     { href: '/console/audiences', label: 'nav.audiences' },
+    { href: '/console/suppressions', label: 'nav.suppressions' as MessageKey },
   ],
   // No /admin page exists yet: the payouts console is the admin's overview of the money.
   [Role.Admin]: [

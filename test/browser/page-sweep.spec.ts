@@ -72,6 +72,11 @@ const PAGES: PageSpec[] = [
   { who: Role.Marketer, name: 'campaign', path: (w) => `/console/campaigns/${w.campaignId}` },
   { who: Role.Marketer, name: 'funnel', path: (w) => `/console/campaigns/${w.campaignId}/funnel` },
   { who: Role.Marketer, name: 'audiences', path: () => '/console/audiences' },
+  // marketer
+  { who: Role.Marketer, name: 'audience', path: (w) => `/console/audiences/${w.audienceId}` },
+  { who: Role.Marketer, name: 'contact', path: (w) => `/console/audiences/${w.audienceId}/contacts/${w.contactId}` },
+  { who: Role.Marketer, name: 'suppressions', path: () => '/console/suppressions' },
+  { who: Role.Admin, name: 'suppressions', path: () => '/console/suppressions' },
   { who: Role.Admin, name: 'payouts', path: () => '/finance/payouts' },
   { who: Role.Admin, name: 'campaigns', path: () => '/console/campaigns' },
   { who: Role.Admin, name: 'exchange-admin', path: () => '/exchange/admin' },

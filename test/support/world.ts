@@ -20,6 +20,7 @@ export interface World {
   marketer: string;
   audienceId: string;
   campaignId: string;
+  contactId: string;
   batchId: string;
   leadId: string;
   /** A message kept in the outbox (no SMTP in tests). */
@@ -50,11 +51,13 @@ export async function buildWorld(t: TestApp): Promise<World> {
 
   const { id: audienceId } = await createAudience(t, marketer, 'Buyers', csvOf([['nina@shop.example', 'Nina Petrova', 'Shop One'], ['oleg@shop.example', 'Oleg Ivanov', 'Shop Two']]));
   const campaign = await createCampaign(t, marketer, audienceId);
+  const [contact] = await t.db.query(`SELECT id FROM contacts WHERE audience_id = $1 ORDER BY email LIMIT 1`, [audienceId]);
+  await request(t.url).post('/api/suppressions').set(bearer(marketer)).send({ email: 'gone@shop.example', reason: 'manual', detail: 'asked by phone' }).expect(201);
 
   const paidReferrer = await bankReferrer(t, 'Ivan Sidorov');
   await seedAvailable(t, paidReferrer.id, 500_000n);
   const batch = await request(t.url).post('/api/payouts/batches').set(bearer(finance)).send({}).expect(201);
 
   const kept = await t.app.get(MailerService).send({ to: referrer.email, subject: 'Welcome to the program', html: '<p>Welcome</p>', text: 'Welcome', kind: 'other' });
-  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails };
+  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails };
 }
