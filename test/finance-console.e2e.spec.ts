@@ -65,6 +65,15 @@ describe('finance dashboard', () => {
     assert.doesNotMatch(forAlice, new RegExp(owing.id.replace(/-/g, '\\-') + '<'), 'no UUID as a visible text');
   });
 
+  it('a batch page names each referrer (name · company), not an id', async () => {
+    const r = await bankReferrer(t);
+    await seedAvailable(t, r.id, 200_000n);
+    const batch = await request(t.url).post('/api/payouts/batches').set(auth(alice.token)).send({}).expect(201);
+    const [who] = await t.db.query(`SELECT full_name, company_name FROM referrers WHERE id = $1`, [r.id]);
+    const html = (await page(`/finance/payouts/batches/${batch.body.id}`, bob)).text;
+    assert.ok(html.includes(`${who.full_name} · ${who.company_name}`), 'name and company on the batch page');
+  });
+
   it('finance lands on the dashboard; a referrer may not open it', async () => {
     assert.equal(homeOf(Role.Finance), '/finance');
     const r = await bankReferrer(t);
