@@ -23,6 +23,7 @@ import { CommissionsModule } from './commissions/commissions.module';
 import { PayoutDetailsModule } from './payout-details/payout-details.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { FinanceAuditModule } from './finance-audit/finance-audit.module';
+import { FinanceConsoleModule } from './finance-console/finance-console.module';
 import { AdjustmentsModule } from './adjustments/adjustments.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { MailModule } from './mail/mail.module';
@@ -60,6 +61,7 @@ export class AppModule {
         PayoutsModule,
         AdjustmentsModule,
         ReconciliationModule,
+        FinanceConsoleModule,
         MailModule,
         SuppressionModule,
         AudiencesModule,

@@ -55,11 +55,22 @@ export class AdjustmentsService {
     });
   }
 
-  async list(referrerId?: string): Promise<Omit<AdjustmentView, 'availableAfter'>[]> {
+  async list(referrerId?: string, limit = 500): Promise<(Omit<AdjustmentView, 'availableAfter'> & { createdByEmail: string | null })[]> {
     const rows = await this.db.query(
-      `SELECT id, referrer_id, amount, currency, reason, created_by, created_at FROM payout_adjustments WHERE ($1::uuid IS NULL OR referrer_id = $1) ORDER BY created_at DESC LIMIT 500`,
-      [referrerId ?? null],
+      `SELECT a.id, a.referrer_id, a.amount, a.currency, a.reason, a.created_by, a.created_at, u.email AS created_by_email
+         FROM payout_adjustments a LEFT JOIN users u ON u.id = a.created_by
+        WHERE ($1::uuid IS NULL OR a.referrer_id = $1) ORDER BY a.created_at DESC, a.id LIMIT $2`,
+      [referrerId ?? null, Math.min(Math.max(1, Math.floor(limit)), 500)],
     );
-    return rows.map((r: Record<string, any>) => ({ id: r.id, referrerId: r.referrer_id, amount: r.amount.toString(), currency: r.currency.trim(), reason: r.reason, createdBy: r.created_by, createdAt: r.created_at }));
+    return rows.map((r: Record<string, any>) => ({
+      id: r.id,
+      referrerId: r.referrer_id,
+      amount: r.amount.toString(),
+      currency: r.currency.trim(),
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdByEmail: r.created_by_email ?? null,
+      createdAt: r.created_at,
+    }));
   }
 }

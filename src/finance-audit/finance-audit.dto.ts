@@ -27,6 +27,20 @@ export class FinanceAuditQuery {
   @MaxLength(100)
   subjectId?: string;
 
+  @ApiPropertyOptional({ description: 'Only entries by this user (email, exact, any case)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Skip this many of the newest matching entries (paging)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  offset?: number;
+
   @ApiPropertyOptional({ description: 'Most entries to return, newest first (1–1000, default 200)' })
   @IsOptional()
   @Type(() => Number)

@@ -46,12 +46,30 @@ export class FinanceAuditService {
   }
 
   async list(q: FinanceAuditQuery): Promise<FinanceAuditView[]> {
-    const qb = this.db.manager.createQueryBuilder(FinanceAuditEntry, 'a').orderBy('a.id', 'DESC').take(q.limit ?? 200);
+    const qb = this.filtered(q).orderBy('a.id', 'DESC').take(q.limit ?? 200);
+    if (q.offset) qb.skip(q.offset);
+    return (await qb.getMany()).map(toView);
+  }
+
+  /** How many entries match the filters (for paging). */
+  async count(q: FinanceAuditQuery): Promise<number> {
+    return this.filtered(q).getCount();
+  }
+
+  /** Everyone who has an entry, by email (the page's "who" filter). */
+  async actors(): Promise<string[]> {
+    const rows: { email: string }[] = await this.db.query(`SELECT DISTINCT lower(actor_email) AS email FROM finance_audit_log ORDER BY 1 LIMIT 500`);
+    return rows.map((r) => r.email);
+  }
+
+  private filtered(q: FinanceAuditQuery) {
+    const qb = this.db.manager.createQueryBuilder(FinanceAuditEntry, 'a');
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.at < :to', { to: q.to });
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.subjectId) qb.andWhere('a.subject_id = :subjectId', { subjectId: q.subjectId });
-    return (await qb.getMany()).map(toView);
+    if (q.actor) qb.andWhere('lower(a.actor_email) = lower(:actor)', { actor: q.actor.trim() });
+    return qb;
   }
 
   async csv(q: FinanceAuditQuery): Promise<string> {

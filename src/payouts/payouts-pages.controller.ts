@@ -174,8 +174,10 @@ export class PayoutsPagesController {
   private async renderBatch(req: Request, res: Response, user: AuthUser, id: string, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const batch = await this.payouts.batchDetail(id);
     const isFinance = user.role === Role.Finance;
+    const names = await this.referrers.namesOf(batch.items.map((i) => i.referrerId));
     const items = batch.items.map((i) => ({
       ...i,
+      who: names.get(i.referrerId),
       methodKey: `payouts.method.${i.method}`,
       statusKey: `payouts.itemStatus.${i.status}`,
       markable: isFinance && i.method === 'bank' && i.status === 'pending' && ['approved', 'executing'].includes(batch.status),

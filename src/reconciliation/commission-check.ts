@@ -17,6 +17,12 @@ export interface CommissionCheckResult {
   /** Paid invoices that earn a commission (by the same rules as the webhooks). */
   earningInvoices: number;
   ledgerCommissions: number;
+  /** Amount paid on those invoices, minor units. */
+  stripePaidTotal: bigint;
+  /** Commission the rules expect for them, minor units. */
+  expectedCommissionTotal: bigint;
+  /** Commission the ledger accrued in the period (cause invoice, owner accounts), minor units. */
+  ledgerCommissionTotal: bigint;
   differences: ReconciliationDifferenceView[];
 }
 
@@ -49,8 +55,8 @@ export class CommissionCheck {
       const rule = e.commissionBp === null ? 'no commission is due (no attribution, outside the commission months or after the stop date)' : `${formatBasisPoints(e.commissionBp)} of ${e.netPaid} net paid, tax excluded, is ${e.commission}`;
       differences.push(
         got === 0n
-          ? { kind: 'paid_invoice_without_commission', ref: e.invoiceId, stripeAmount: e.netPaid.toString(), recordedAmount: null, detail: `Stripe shows the invoice of a referred supplier paid: ${rule}, but no commission was accrued` }
-          : { kind: 'commission_mismatch', ref: e.invoiceId, stripeAmount: e.commission.toString(), recordedAmount: got.toString(), detail: `The ledger holds ${got} as the invoice's commission; ${rule}` },
+          ? { kind: 'paid_invoice_without_commission', ref: e.invoiceId, stripeAmount: e.netPaid.toString(), recordedAmount: null, detail: `Stripe shows the invoice of a referred supplier paid: ${rule}, but no commission was accrued`, supplierId: e.supplierId, expectedAmount: e.commission.toString() }
+          : { kind: 'commission_mismatch', ref: e.invoiceId, stripeAmount: e.commission.toString(), recordedAmount: got.toString(), detail: `The ledger holds ${got} as the invoice's commission; ${rule}`, supplierId: e.supplierId, expectedAmount: e.commission.toString() },
       );
     }
 
@@ -69,6 +75,14 @@ export class CommissionCheck {
         });
       }
     }
-    return { stripePaidInvoices: paid.length, earningInvoices: expected.filter((e) => e.commissionBp !== null).length, ledgerCommissions: accrued.length, differences };
+    return {
+      stripePaidInvoices: paid.length,
+      earningInvoices: expected.filter((e) => e.commissionBp !== null).length,
+      ledgerCommissions: accrued.length,
+      stripePaidTotal: paid.reduce((sum, p) => sum + p.amountPaid, 0n),
+      expectedCommissionTotal: expected.reduce((sum, e) => sum + e.commission, 0n),
+      ledgerCommissionTotal: accrued.reduce((sum, c) => sum + BigInt(c.amount ?? 0), 0n),
+      differences,
+    };
   }
 }

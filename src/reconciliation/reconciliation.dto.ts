@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate } from 'class-validator';
 
@@ -28,6 +28,10 @@ export class ReconciliationDifferenceView {
   recordedAmount: string | null;
   @ApiProperty({ description: 'What is wrong, in words' })
   detail: string;
+  @ApiPropertyOptional({ description: 'Supplier of the invoice, when known (invoice differences)', nullable: true, type: String })
+  supplierId?: string | null;
+  @ApiPropertyOptional({ description: 'Commission the rules expect for the invoice, minor units (invoice differences)', type: String })
+  expectedAmount?: string;
 }
 
 export class ReconciliationView {
@@ -41,6 +45,12 @@ export class ReconciliationView {
   referredPaidInvoices: number;
   @ApiProperty({ description: 'Commission postings (cause invoice) in the ledger for the period' })
   ledgerCommissions: number;
+  @ApiProperty({ description: 'Amount paid on the invoices Stripe shows paid in the period, minor units' })
+  stripePaidInvoicesTotal: string;
+  @ApiProperty({ description: 'Commission the program rules expect for those invoices, minor units' })
+  expectedCommissionsTotal: string;
+  @ApiProperty({ description: 'Commission the ledger accrued in the period, minor units' })
+  ledgerCommissionsTotal: string;
   @ApiProperty({ description: 'Transfers Stripe shows created in the period' })
   stripeTransfers: number;
   @ApiProperty({ description: 'Their total, minor units' })

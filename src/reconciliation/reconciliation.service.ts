@@ -23,7 +23,22 @@ export class ReconciliationService {
     private readonly audit: FinanceAuditService,
   ) {}
 
+  /** Runs the comparison and records in the audit log who ran it, for which period, with what result. */
   async run(from: Date, to: Date, actor: AuthUser): Promise<ReconciliationView> {
+    const view = await this.check(from, to);
+    await this.db.transaction((m) =>
+      this.audit.record(m, actor, {
+        action: FinanceAction.Reconcile,
+        subjectType: 'period',
+        subjectId: `${from.toISOString()}/${to.toISOString()}`,
+        details: { differences: view.differences.length, stripeTransfers: view.stripeTransfers, recordedPayouts: view.recordedPayouts },
+      }),
+    );
+    return view;
+  }
+
+  /** The comparison alone, recording nothing (a dashboard's glance at the month). */
+  async check(from: Date, to: Date): Promise<ReconciliationView> {
     const c = await this.commissions.run(from, to);
     const t = await this.transfers.run(from, to);
     const differences = [...c.differences, ...t.differences];
@@ -33,20 +48,15 @@ export class ReconciliationService {
       stripePaidInvoices: c.stripePaidInvoices,
       referredPaidInvoices: c.earningInvoices,
       ledgerCommissions: c.ledgerCommissions,
+      stripePaidInvoicesTotal: c.stripePaidTotal.toString(),
+      expectedCommissionsTotal: c.expectedCommissionTotal.toString(),
+      ledgerCommissionsTotal: c.ledgerCommissionTotal.toString(),
       stripeTransfers: t.transfers.length,
       stripeTransfersTotal: t.transfers.reduce((s, x) => s + BigInt(x.amount), 0n).toString(),
       recordedPayouts: t.recorded.length,
       recordedPayoutsTotal: t.recorded.reduce((s, i) => s + i.amount, 0n).toString(),
       differences,
     };
-    await this.db.transaction((m) =>
-      this.audit.record(m, actor, {
-        action: FinanceAction.Reconcile,
-        subjectType: 'period',
-        subjectId: `${from.toISOString()}/${to.toISOString()}`,
-        details: { differences: differences.length, stripeTransfers: view.stripeTransfers, recordedPayouts: view.recordedPayouts },
-      }),
-    );
     return view;
   }
 

@@ -19,7 +19,10 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
   ],
   [Role.Supplier]: [{ href: '/supplier', label: 'nav.supplier' }],
   [Role.Partner]: [{ href: '/exchange', label: 'nav.exchange' }],
-  [Role.Finance]: [{ href: '/finance/payouts', label: 'nav.payouts' }],
+  [Role.Finance]: [
+    { href: '/finance', label: 'nav.financeHome' },
+    { href: '/finance/payouts', label: 'nav.payouts' },
+  ],
   [Role.Marketer]: [
     { href: '/console/campaigns', label: 'nav.campaigns' },
     { href: '/console/audiences', label: 'nav.audiences' },

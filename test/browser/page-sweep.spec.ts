@@ -68,6 +68,9 @@ const PAGES: PageSpec[] = [
   { who: Role.Partner, name: 'exchange', path: () => '/exchange' },
   { who: Role.Finance, name: 'payouts', path: () => '/finance/payouts' },
   { who: Role.Finance, name: 'batch', path: (w) => `/finance/payouts/batches/${w.batchId}` },
+  // finance
+  { who: Role.Finance, name: 'finance-dashboard', path: () => '/finance' },
+  { who: Role.Admin, name: 'finance-dashboard', path: () => '/finance' },
   { who: Role.Marketer, name: 'campaigns', path: () => '/console/campaigns' },
   { who: Role.Marketer, name: 'campaign', path: (w) => `/console/campaigns/${w.campaignId}` },
   { who: Role.Marketer, name: 'funnel', path: (w) => `/console/campaigns/${w.campaignId}/funnel` },

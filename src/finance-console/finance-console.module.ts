@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AdjustmentsModule } from '../adjustments/adjustments.module';
+import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { ProgramModule } from '../program/program.module';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module';
+import { ReferrersModule } from '../referrers/referrers.module';
+import { FinanceConsolePagesController } from './finance-console-pages.controller';
+import { FinanceConsoleRepository } from './finance-console.repository';
+import { FinanceConsoleService } from './finance-console.service';
+
+/** Finance's pages beyond payouts: the dashboard, adjustments, the audit log, reconciliation. */
+@Module({
+  imports: [AdjustmentsModule, FinanceAuditModule, LedgerModule, ProgramModule, ReconciliationModule, ReferrersModule],
+  controllers: [FinanceConsolePagesController],
+  providers: [FinanceConsoleService, FinanceConsoleRepository],
+})
+export class FinanceConsoleModule {}
