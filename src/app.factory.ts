@@ -3,6 +3,7 @@ import './database/bigint';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import { requestLocaleMiddleware } from './web/request-locale';
 import { json, urlencoded } from 'express';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
@@ -58,6 +59,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
   app.use(refuseNulBytes);
+  // After the body parsers: their stream callbacks would lose the request's async context.
+  app.use(requestLocaleMiddleware);
   app.use(csrfProtection({ secret: config.jwtSecret, publicBaseUrl: config.publicBaseUrl, cookieSecure: config.cookieSecure, sessionCookie: SESSION_COOKIE }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(ViewService), recognizeUser));

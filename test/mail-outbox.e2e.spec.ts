@@ -1,3 +1,4 @@
+import { NotificationService } from '../src/mail/notifications.service';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
@@ -112,7 +113,7 @@ describe('without SMTP_URL every email lands in the outbox, and nothing says "se
 
   it('keeps a payout email in the outbox, in the layout with a text part', async () => {
     const r = await registerReferrer(t, { fullName: 'Pavel Payee' });
-    const delivery = await t.app.get(PayoutMailer).payoutSent({ id: '900001', referrerId: r.id, amount: 230_050n, currency: 'RUB', method: 'bank_transfer' });
+    const delivery = await queuePayout(t, { id: '900001', referrerId: r.id, amount: 230_050n, currency: 'RUB', method: 'bank_transfer' });
     assert.equal(delivery, 'outbox');
     const [row] = await t.db.query(`SELECT * FROM mail_outbox WHERE kind = 'payout' AND to_address = $1`, [r.email]);
     assert.ok(row, 'the payout mail is in the outbox');
@@ -121,7 +122,8 @@ describe('without SMTP_URL every email lands in the outbox, and nothing says "se
     assert.match(row.html, /class="footer"/);
     assert.match(row.text_body, /Open my earnings \(http:\/\/localhost:\d+\/cabinet\/earnings\)/);
     assert.equal(row.headers['X-Handshake-Payout-Item'], '900001');
-    assert.deepEqual(row.related, { payoutItemId: '900001', referrerId: r.id });
+    assert.equal(row.related.payoutItemId, '900001');
+    assert.equal(row.related.referrerId, r.id);
   });
 
   it('lists the outbox for admins only: newest first, paginated, searchable; a message page with HTML, text and headers', async () => {
@@ -220,7 +222,7 @@ describe('the program name is the brand of emails', () => {
     assert.match(ru.html, /в партнёрском списке Партнёрский клуб Север/);
     assert.match(ru.text_body, /Отписаться: http/);
     const r = await registerReferrer(t);
-    await t.app.get(PayoutMailer).payoutSent({ id: '900002', referrerId: r.id, amount: 100_000n, currency: 'RUB', method: 'stripe_connect' }, 'ru');
+    await queuePayout(t, { id: '900002', referrerId: r.id, amount: 100_000n, currency: 'RUB', method: 'stripe_connect' }, 'ru');
     const [payout] = await t.db.query(`SELECT subject, html, text_body FROM mail_outbox WHERE kind = 'payout' AND to_address = $1`, [r.email]);
     assert.match(payout.subject, /^Выплата отправлена: /);
     assert.match(payout.html, /участник партнёрской программы Партнёрский клуб Север/);
@@ -242,7 +244,7 @@ describe('with SMTP_URL set (another instance on the same database), mail goes o
     const done = (await request(withSmtp.url).get(`/api/campaigns/${c.id}`).set(bearer(smtpMarketer)).expect(200)).body;
     assert.deepEqual({ status: done.status, sent: done.progress.sent, outboxed: done.outboxed }, { status: 'sent', sent: 2, outboxed: 0 });
     const r = await registerReferrer(withSmtp);
-    assert.equal(await withSmtp.app.get(PayoutMailer).payoutSent({ id: '1', referrerId: r.id, amount: 100_000n, currency: 'RUB', method: 'stripe_connect' }), 'smtp');
+    assert.equal(await queuePayout(withSmtp, { id: '1', referrerId: r.id, amount: 100_000n, currency: 'RUB', method: 'stripe_connect' }), 'smtp');
     await sink.waitFor(4);
     for (const to of ['smtp-test@handshake.example', 's1@retail.example', 's2@retail.example', r.email]) assert.equal(sink.to(to).length, 1, to);
     const payout = await sink.parse(sink.to(r.email)[0]);
@@ -256,3 +258,16 @@ describe('with SMTP_URL set (another instance on the same database), mail goes o
     assert.doesNotMatch(shown.text, /data-test="outboxed"/);
   });
 });
+
+/** A payout item settled: its notification is queued as settle() does, then the payout mailer delivers it. */
+async function queuePayout(app: TestApp, item: { id: string; referrerId: string; amount: bigint; currency: string; method: string }, locale?: 'ru' | 'en') {
+  if (locale) await app.db.query(`UPDATE users SET locale = $2 WHERE id = (SELECT user_id FROM referrers WHERE id = $1)`, [item.referrerId, locale]);
+  await app.app.get(NotificationService).notify(
+    app.db.manager,
+    'referrer.payout_sent',
+    { referrerId: item.referrerId },
+    { referrerId: item.referrerId, payoutItemId: item.id, amount: item.amount.toString(), currency: item.currency, method: item.method },
+    { dedupeKey: `payout-sent:${item.id}` },
+  );
+  return app.app.get(PayoutMailer).payoutSent({ id: item.id });
+}

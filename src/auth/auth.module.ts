@@ -17,11 +17,13 @@ import { RateLimitService } from './rate-limit.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
+import { EmailTemplatesModule } from '../email-templates/email-templates.module';
 
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([User]),
+    EmailTemplatesModule,
     PassportModule,
     DiscoveryModule,
     JwtModule.registerAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => ({ secret: c.jwtSecret }) }),

@@ -11,6 +11,7 @@ import { CommonErrorCode, CommonException } from '../common/errors/common.except
 import { LimitSpec, RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
+import { currentRequestLocale } from '../web/request-locale';
 
 /** A session seen within this many seconds is not written again (renewal costs one UPDATE a minute). */
 const TOUCH_AFTER_SECONDS = 60;
@@ -55,7 +56,7 @@ export class AuthService {
     if (await manager.exists(User, { where: { email: normalized } })) {
       throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists', { field: 'email' });
     }
-    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role });
+    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role, locale: currentRequestLocale() ?? null });
     try {
       return await manager.save(user);
     } catch (err) {
@@ -118,6 +119,9 @@ export class AuthService {
   /** Starts a session and returns its token. */
   async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string } = {}): Promise<IssuedToken> {
     const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, meta);
+    // First sign-in of an account whose language is not known yet: the page's language.
+    const locale = currentRequestLocale();
+    if (locale) await this.users.manager.query(`UPDATE users SET locale = $2 WHERE id = $1 AND locale IS NULL`, [user.id, locale]);
     const accessToken = this.jwt.sign({ sub: user.id, role: user.role, sid }, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
   }

@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { MailerService } from '../mail/mailer.service';
-import { Locale, translate } from '../web/messages';
+import { EmailTemplateService } from '../email-templates/email-template.service';
+import '../mail/notifications.messages';
+import { Locale } from '../web/messages';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
 import { RateLimitService } from './rate-limit.service';
@@ -11,7 +13,6 @@ import { SessionRepository } from './session.repository';
 
 const RESET_LIFE_SECONDS = 3600;
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Password reset by email: a single-use link valid for an hour. Asking answers the same whether or
@@ -24,6 +25,7 @@ export class PasswordResetService {
   constructor(
     private readonly db: DataSource,
     private readonly mailer: MailerService,
+    private readonly templates: EmailTemplateService,
     private readonly sessions: SessionRepository,
     private readonly limits: RateLimitService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,20 +38,16 @@ export class PasswordResetService {
     // Per address asked for: a few mails an hour at most, silently (the answer must not differ).
     const perEmail = await this.limits.consume({ name: 'reset-email', points: 3, windowSeconds: 3600 }, normalized).then(() => true, () => false);
     if (!perEmail) return;
-    const [user] = await this.db.query(`SELECT id, email FROM users WHERE email = $1 AND disabled_at IS NULL`, [normalized]);
+    const [user] = await this.db.query(`SELECT id, email, locale FROM users WHERE email = $1 AND disabled_at IS NULL`, [normalized]);
     if (!user) return;
     const token = randomBytes(32).toString('base64url');
     await this.db.query(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [user.id, sha256(token), RESET_LIFE_SECONDS]);
     const link = `${this.config.publicBaseUrl}/reset-password?token=${token}`;
-    const t = (key: string) => translate(locale, key, { link });
+    // In the person's own language when known, else the language of the page that asked.
+    const message = this.templates.renderTransactional({ template: 'password-reset', subjectKey: 'mail.reset.subject', locale: (user.locale as Locale | null) ?? locale, vars: { link } });
     // Not awaited: the answer takes as long whether or not a mail goes out.
     this.mailer
-      .send({
-        to: user.email,
-        subject: t('reset.mail.subject'),
-        text: `${t('reset.mail.body')}\n\n${link}\n\n${t('reset.mail.ignore')}`,
-        html: `<p>${escapeHtml(t('reset.mail.body'))}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>${escapeHtml(t('reset.mail.ignore'))}</p>`,
-      })
+      .send({ to: user.email, ...message, kind: 'password_reset' })
       .catch((err: Error) => this.logger.warn({ err: err.message }, 'password reset mail not sent'));
   }
 

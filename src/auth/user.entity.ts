@@ -20,6 +20,10 @@ export class User {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  /** The person's language for emails (ru/en); null until known (then English). */
+  @Column({ type: 'text', nullable: true })
+  locale: 'en' | 'ru' | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

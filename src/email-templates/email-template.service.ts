@@ -35,6 +35,8 @@ export interface TransactionalMessage {
   vars: Record<string, unknown>;
   /** Unsubscribe-from-this-kind link for the footer, when the kind may be turned off. */
   unsubscribeLink?: string;
+  /** The recipient's notification settings page, for the footer. */
+  settingsLink?: string;
 }
 
 /** Per-message links, minted by the caller (campaign sender, preview, test send). */
@@ -103,6 +105,7 @@ export class EmailTemplateService {
         footer: translate(locale, `mail.footer.${kind}`, { brand }),
         unsubscribe: translate(locale, kind === 'campaign' ? 'mail.footer.unsubscribe' : 'mail.footer.unsubscribeKind'),
         signature: translate(locale, 'mail.signature', { brand }),
+        settings: translate(locale, 'mail.footer.settings'),
       },
     };
   }
@@ -112,11 +115,11 @@ export class EmailTemplateService {
     const body = this.messages.get(m.template);
     if (!body) throw new Error(`No email template ${m.template}`);
     const common = this.common(m.locale, 'notification');
-    const vars = { ...m.vars, ...common, unsubscribeLink: m.unsubscribeLink };
+    const vars = { ...m.vars, ...common, unsubscribeLink: m.unsubscribeLink, settingsLink: m.settingsLink };
     const subject = translate(m.locale, m.subjectKey, { brand: common.brand, ...m.vars }).replace(/[\r\n]+/g, ' ').trim();
     const bodyHtml = body(vars);
     const html = this.layout({ ...vars, subject, body: bodyHtml });
-    const text = `${htmlToText(bodyHtml)}\n\n--\n${common.strings.footer}${m.unsubscribeLink ? `\n${common.strings.unsubscribe}: ${m.unsubscribeLink}` : ''}\n`;
+    const text = `${htmlToText(bodyHtml)}\n\n--\n${common.strings.footer}${m.unsubscribeLink ? `\n${common.strings.unsubscribe}: ${m.unsubscribeLink}` : ''}${m.settingsLink ? `\n${common.strings.settings}: ${m.settingsLink}` : ''}\n`;
     return { subject, html, text };
   }
 

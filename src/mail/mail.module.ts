@@ -7,12 +7,13 @@ import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { NotificationsPagesController } from './notifications-pages.controller';
 import { NotificationService } from './notifications.service';
+import { NotificationSettingsController } from './notification-settings.controller';
 
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Global()
 @Module({
   imports: [EventsModule],
-  controllers: [OutboxController, OutboxPagesController, NotificationsPagesController],
+  controllers: [OutboxController, OutboxPagesController, NotificationsPagesController, NotificationSettingsController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],
 })

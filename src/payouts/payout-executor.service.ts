@@ -6,6 +6,8 @@ import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-aud
 import { StripeClient, StripeErrorCode, StripeException } from '../stripe/stripe.client';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { PayoutMailer } from './payout-mailer';
+import { Role } from '../auth/role';
+import { NotificationService } from '../mail/notifications.service';
 import { PayoutExecutionView } from './payouts.dto';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 import { PayoutsService } from './payouts.service';
@@ -45,6 +47,7 @@ export class PayoutExecutor {
     private readonly payouts: PayoutsService,
     private readonly audit: FinanceAuditService,
     private readonly mailer: PayoutMailer,
+    private readonly notifications: NotificationService,
   ) {}
 
   async execute(batchId: string, actor: AuthUser): Promise<PayoutExecutionView> {
@@ -111,7 +114,11 @@ export class PayoutExecutor {
     const failed = tally.failed;
     const unresolved = tally.unresolved + (items.length - next);
     const transferred = tally.transferred + tally.settledEarlier;
-    await this.db.transaction((m) => this.payouts.completeIfDone(m, batchId));
+    await this.db.transaction(async (m) => {
+      await this.payouts.completeIfDone(m, batchId);
+      if (failed > 0) await this.notifications.notify(m, 'finance.execution_failed', { role: Role.Finance }, { batchId, failed });
+    });
+    if (failed > 0) this.notifications.deliverSoon();
     const [{ n }] = await this.db.query(`SELECT count(*) AS n FROM payout_items WHERE batch_id = $1 AND method = 'bank' AND status = 'pending'`, [batchId]);
     if (resuming) this.logger.log({ batchId, transferred, failed, unresolved }, 'resumed batch execution');
     return { batch: await this.payouts.batchView(batchId), transferred, failed, unresolved, bankPending: Number(n) };

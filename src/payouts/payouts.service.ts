@@ -12,6 +12,8 @@ import { postItemMoves } from './item-postings';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { ItemStatus, PayoutItem } from './payout-item.entity';
 import { PayoutMailer } from './payout-mailer';
+import { NotificationService } from '../mail/notifications.service';
+import { Role } from '../auth/role';
 import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExcludedRowView, PayoutItemView, PayoutPreviewView } from './payouts.dto';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 
@@ -33,6 +35,7 @@ export class PayoutsService {
     private readonly program: ProgramService,
     private readonly audit: FinanceAuditService,
     private readonly mailer: PayoutMailer,
+    private readonly notifications: NotificationService,
   ) {}
 
   async preview(currencyArg: string | undefined, actor: AuthUser, limit = 1000): Promise<PayoutPreviewView> {
@@ -142,6 +145,7 @@ export class PayoutsService {
         after: { status: BatchStatus.Created, itemCount, total: total.toString(), currency },
         details: { minimum: minimum.toString(), explicitItems: dto.items?.length ?? null },
       });
+      await this.notifications.notify(m, 'finance.batch_awaits_approval', { role: Role.Finance, except: actor.id }, { batchId: batch.id }, { dedupeKey: `batch-created:${batch.id}` });
       return batch.id as string;
     });
     return this.batchView(batchId);
@@ -282,6 +286,13 @@ export class PayoutsService {
       ],
       metadata: { batchId: row.batch_id, ...(outcome.paid && outcome.transferId ? { transferId: outcome.transferId } : {}) },
     });
+    await this.notifications.notify(
+      m,
+      outcome.paid ? 'referrer.payout_sent' : 'referrer.payout_failed',
+      { referrerId: row.referrer_id },
+      { referrerId: row.referrer_id, payoutItemId: row.id, amount: amount.toString(), currency, method: row.method },
+      { dedupeKey: `${outcome.paid ? 'payout-sent' : 'payout-failed'}:${row.id}` },
+    );
     await this.completeIfDone(m, row.batch_id);
     return { id: row.id, batchId: row.batch_id, referrerId: row.referrer_id, currency, amount: row.amount, method: row.method, status: row.status, failureReason: row.failure_reason } as PayoutItem;
   }

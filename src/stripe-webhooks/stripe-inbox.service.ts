@@ -3,6 +3,8 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
+import { Role } from '../auth/role';
+import { NotificationService } from '../mail/notifications.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
 import { StripeClient, StripeException } from '../stripe/stripe.client';
@@ -73,6 +75,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     private readonly handlers: StripeEventHandlers,
     private readonly ledger: LedgerService,
     private readonly jobs: JobsService,
+    private readonly notifications: NotificationService,
   ) {
     this.writer = new InboxWriter(db);
   }
@@ -254,7 +257,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
    */
   private async recordFailure(id: string, err: unknown): Promise<'failed' | 'dead_letter'> {
     const reason = describe(err);
-    const [rows]: [{ status: 'failed' | 'dead_letter'; attempts: number }[], number] = await this.db.query(
+    const [rows]: [{ status: 'failed' | 'dead_letter'; attempts: number; type: string }[], number] = await this.db.query(
       `UPDATE stripe_webhook_events
           SET attempts = attempts + 1, last_error = $2,
               status = CASE WHEN attempts + 1 >= $3 THEN 'dead_letter' ELSE 'failed' END,
@@ -262,10 +265,11 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
                                      ELSE now() + make_interval(secs => least($5::float8, $4::float8 * power(2, least(attempts, 30)))) END,
               dead_lettered_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE dead_lettered_at END
         WHERE id = $1 AND status IN ('received','failed','dead_letter')
-    RETURNING status, attempts`,
+    RETURNING status, attempts, type`,
       [id, reason.slice(0, 2000), MAX_ATTEMPTS, FIRST_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS],
     );
     const outcome = rows[0]?.status ?? 'failed';
+    if (rows[0]) await this.notifications.notify(this.db.manager, 'admin.webhook_failing', { role: Role.Admin }, { eventId: id, type: rows[0].type, status: outcome });
     if (outcome === 'dead_letter') this.logger.error({ id, reason, attempts: rows[0].attempts }, 'stripe event dead-lettered: no more automatic retries; an admin may retry it');
     else this.logger.warn({ id, reason }, 'stripe event failed; the retry job will try again');
     return outcome;

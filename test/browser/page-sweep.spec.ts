@@ -86,6 +86,13 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
+  // notifications
+  { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
+  { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },
+  { who: Role.Partner, name: 'account-notifications', path: () => '/account/notifications' },
+  { who: Role.Finance, name: 'account-notifications', path: () => '/account/notifications' },
+  { who: Role.Marketer, name: 'account-notifications', path: () => '/account/notifications' },
+  { who: Role.Admin, name: 'account-notifications', path: () => '/account/notifications' },
 ];
 
 /** GET routes that are not pages a person reads. */

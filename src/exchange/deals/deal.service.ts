@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExchangeErrorCode, ExchangeException, parseMinor } from '../exchange.exception';
 import { FeeService } from '../fees/fee.service';
+import { NotificationService } from '../../mail/notifications.service';
 import { DealStatusDto } from '../leads/lead.dto';
 import { allowedNext, canMove, DealStatus } from './deal-status';
 
@@ -11,6 +12,7 @@ export class DealService {
   constructor(
     private readonly db: DataSource,
     private readonly fees: FeeService,
+    private readonly notifications: NotificationService,
   ) {}
 
   async changeStatus(leadId: string, memberId: string, actorId: string, dto: DealStatusDto): Promise<void> {
@@ -46,6 +48,9 @@ export class DealService {
         actorId,
       ]);
       if (dto.status === 'won') await this.fees.onWon(m, lead, wonValue!);
+      if (closed && lead.submitter_member_id) {
+        await this.notifications.notify(m, 'partner.lead_outcome', { memberId: lead.submitter_member_id }, { memberId: lead.submitter_member_id, leadId }, { dedupeKey: `lead-outcome:${leadId}` });
+      }
     });
   }
 }

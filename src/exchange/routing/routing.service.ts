@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobsService } from '../../jobs/jobs.service';
+import { NotificationService } from '../../mail/notifications.service';
 import { ExchangeErrorCode, ExchangeException } from '../exchange.exception';
 import { ExchangeSettingsService } from '../settings/settings.service';
 import { assignBatch, LeadToRoute, MemberCandidate } from './match';
@@ -32,6 +33,7 @@ export class RoutingService implements OnModuleInit {
     private readonly db: DataSource,
     private readonly settings: ExchangeSettingsService,
     private readonly jobs: JobsService,
+    private readonly notifications: NotificationService,
   ) {}
 
   onModuleInit(): void {
@@ -76,11 +78,15 @@ export class RoutingService implements OnModuleInit {
         } else nobody.push(leadId);
       }
       if (toLead.length > 0) {
-        await m.query(
+        const offers: { id: string; lead_id: string; member_id: string; expires_at: Date }[] = await m.query(
           `INSERT INTO exchange_assignments (lead_id, member_id, state, expires_at)
-           SELECT l, mb, 'offered', now() + make_interval(mins => $3) FROM unnest($1::uuid[], $2::uuid[]) AS x(l, mb)`,
+           SELECT l, mb, 'offered', now() + make_interval(mins => $3) FROM unnest($1::uuid[], $2::uuid[]) AS x(l, mb)
+           RETURNING id::text AS id, lead_id, member_id, expires_at`,
           [toLead, toMember, acceptTimeoutMinutes],
         );
+        for (const o of offers) {
+          await this.notifications.notify(m, 'partner.lead_offered', { memberId: o.member_id }, { memberId: o.member_id, leadId: o.lead_id, assignmentId: o.id, expiresAt: new Date(o.expires_at).toISOString() });
+        }
         await m.query(
           `UPDATE exchange_leads SET routing_state = 'offered', receiver_member_id = x.mb, flag = NULL
              FROM unnest($1::uuid[], $2::uuid[]) AS x(l, mb) WHERE id = x.l`,
