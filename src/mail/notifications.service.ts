@@ -120,6 +120,36 @@ export class NotificationService implements OnModuleInit {
     }
   }
 
+  /**
+   * The same as notify() for many exchange members at once (a routing batch offers up to 1,000
+   * leads): one statement instead of three per offer. Kinds with a throttle go one by one.
+   */
+  async notifyMembers(m: EntityManager, kind: NotificationKind, rows: { memberId: string; payload: Record<string, string | number | null> }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (specOf(kind).throttleMinutes) {
+      let n = 0;
+      for (const r of rows) n += await this.notify(m, kind, { memberId: r.memberId }, r.payload);
+      return n;
+    }
+    const inTransaction = m.queryRunner?.isTransactionActive === true;
+    if (inTransaction) await m.query('SAVEPOINT notification_queue');
+    try {
+      const inserted = await m.query(
+        `INSERT INTO notifications (user_id, kind, payload)
+         SELECT u.id, $1, x.payload::jsonb FROM unnest($2::uuid[], $3::text[]) AS x(member_id, payload)
+           JOIN exchange_members em ON em.id = x.member_id JOIN users u ON u.id = em.user_id
+          WHERE u.disabled_at IS NULL RETURNING id`,
+        [kind, rows.map((r) => r.memberId), rows.map((r) => JSON.stringify(r.payload))],
+      );
+      if (inTransaction) await m.query('RELEASE SAVEPOINT notification_queue');
+      return inserted.length;
+    } catch (err) {
+      if (inTransaction) await m.query('ROLLBACK TO SAVEPOINT notification_queue');
+      this.logger.error({ err, kind }, 'notifications not queued; the fact itself goes on');
+      return 0;
+    }
+  }
+
   /** Delivers what is queued soon, without waiting (after a commit whose mail should not wait a minute). */
   deliverSoon(): void {
     if (this.delivering) {

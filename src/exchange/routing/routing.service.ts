@@ -84,9 +84,11 @@ export class RoutingService implements OnModuleInit {
            RETURNING id::text AS id, lead_id, member_id, expires_at`,
           [toLead, toMember, acceptTimeoutMinutes],
         );
-        for (const o of offers) {
-          await this.notifications.notify(m, 'partner.lead_offered', { memberId: o.member_id }, { memberId: o.member_id, leadId: o.lead_id, assignmentId: o.id, expiresAt: new Date(o.expires_at).toISOString() });
-        }
+        await this.notifications.notifyMembers(
+          m,
+          'partner.lead_offered',
+          offers.map((o) => ({ memberId: o.member_id, payload: { memberId: o.member_id, leadId: o.lead_id, assignmentId: o.id, expiresAt: new Date(o.expires_at).toISOString() } })),
+        );
         await m.query(
           `UPDATE exchange_leads SET routing_state = 'offered', receiver_member_id = x.mb, flag = NULL
              FROM unnest($1::uuid[], $2::uuid[]) AS x(l, mb) WHERE id = x.l`,
