@@ -38,7 +38,7 @@ export class CreateStaffDto {
   @IsEmail()
   email: string;
 
-  @ApiProperty({ description: 'Initial password: 10+ characters with letters and digits' })
+  @ApiProperty({ description: 'Initial password: at least 12 characters and hard to guess (e.g. several unrelated words)' })
   @IsString()
   @MaxLength(200)
   password: string;

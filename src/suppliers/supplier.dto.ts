@@ -8,7 +8,7 @@ export class SignUpSupplierDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ description: 'Password: at least 10 characters with letters and digits' })
+  @ApiProperty({ description: 'Password: at least 12 characters and hard to guess (e.g. several unrelated words)' })
   @IsString()
   @MaxLength(200)
   password: string;
