@@ -73,7 +73,7 @@ describe('weighted rotation among equally good matches', () => {
       out.filter((x) => x === 'a').length,
       4,
     );
-    assert.deepEqual(out, ['a', 'b', 'a', 'b', 'a', 'a']);
+    assert.deepEqual(out, ['a', 'b', 'a', 'a', 'b', 'a']);
     // Best match gives the first leads to the member with more capacity left until it ties.
     const best = [...assignBatch(leads, [member('a', { capacity: 4, remaining: 4 }), member('b', { capacity: 2, remaining: 2 })]).values()];
     assert.deepEqual(best.slice(0, 2), ['a', 'a']);
