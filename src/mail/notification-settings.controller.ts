@@ -12,7 +12,7 @@ import { NotificationService, NotificationSettings } from './notifications.servi
 import './notifications.messages';
 
 export class NotificationKindSettingView {
-  @ApiProperty({ enum: NOTIFICATION_KINDS })
+  @ApiProperty({ enum: NOTIFICATION_KINDS, description: 'The kind of notification' })
   kind: string;
   @ApiProperty({ description: 'Whether emails of this kind are sent' })
   enabled: boolean;
@@ -28,7 +28,7 @@ export class NotificationSettingsView {
 }
 
 export class UpdateNotificationSettingsDto {
-  @ApiPropertyOptional({ enum: LOCALES })
+  @ApiPropertyOptional({ enum: LOCALES, description: 'Language of every email to this person' })
   @IsOptional()
   @IsIn(LOCALES)
   locale?: Locale;
