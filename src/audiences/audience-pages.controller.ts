@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
-import { pageError, parseForm } from '../web/form';
+import { pageError, parseForm, pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { CreateAudienceDto } from './audience.dto';
 import { AudienceService } from './audience.service';
@@ -52,7 +52,7 @@ export class AudiencePagesController {
   private async renderAudience(req: Request, res: Response, id: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const audience = await this.audiences.get(id);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    const pageNo = Math.max(1, Math.min(100_000, Number(req.query.page) || 1));
+    const pageNo = pageNumber(req.query.page);
     const { rows, total } = await this.audiences.contacts(id, q, CONTACTS_PAGE, (pageNo - 1) * CONTACTS_PAGE);
     const pages = Math.max(1, Math.ceil(total / CONTACTS_PAGE));
     const qs = (p: number) => `/console/audiences/${id}?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) }).toString()}`;

@@ -25,6 +25,7 @@ export interface ContactHistory {
   campaigns: Record<string, unknown>[];
 }
 import { AudienceErrorCode, AudienceException } from './audience.exception';
+import { likeContains } from '../common/sql/like';
 
 @Injectable()
 export class AudienceService {
@@ -80,7 +81,7 @@ export class AudienceService {
   /** Contacts of an audience whose address, name or company contains `q`, by address. */
   async contacts(audienceId: string, q: string, limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
     await this.get(audienceId);
-    const like = `%${q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(q.trim().toLowerCase());
     const rows = await this.db.query(
       `SELECT c.id, c.email, c.name, c.company, c.created_at, (sp.email IS NOT NULL) AS suppressed, count(*) OVER ()::int AS total
          FROM contacts c LEFT JOIN suppressions sp ON sp.email = c.email

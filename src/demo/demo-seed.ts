@@ -148,9 +148,7 @@ export class DemoSeed {
     }
     // Two thirds give bank details for their payouts.
     for (const r of out.filter((_, i) => i % 3 !== 2)) {
-      const account = withRussianControlKey(BIC, `40817810X${String(10_000_000_000 + Math.floor(this.rnd() * 9_000_000_000)).slice(0, 11)}`);
-      await this.api.call('PUT', '/api/payout-details/me/bank', { token: r.token, body: { accountHolder: r.name, bankIdentifier: BIC, accountNumber: account } });
-      r.bank = true;
+      await this.giveBankDetails(r);
     }
     this.progress(`referrers: ${out.length}, ${out.filter((r) => r.bank).length} with bank details`);
     return out;
@@ -220,6 +218,13 @@ export class DemoSeed {
     return { refunds: candidates.length, disputes: 2 };
   }
 
+  /** The referrer gives a (valid, made-up) Russian bank account for its payouts. */
+  private async giveBankDetails(r: DemoReferrer): Promise<void> {
+    const account = withRussianControlKey(BIC, `40817810X${String(10_000_000_000 + Math.floor(this.rnd() * 89_999_999_999)).slice(0, 11)}`);
+    await this.api.call('PUT', '/api/payout-details/me/bank', { token: r.token, body: { accountHolder: r.name, bankIdentifier: BIC, accountNumber: account } });
+    r.bank = true;
+  }
+
   /** A completed batch paid by bank transfer, then an open one waiting for a second approver. */
   private async payouts(referrers: DemoReferrer[], finance1: string, finance2: string): Promise<{ paid: string; open: string }> {
     const paid = await this.api.call('POST', '/api/payouts/batches', { token: finance1, body: {} });
@@ -230,9 +235,7 @@ export class DemoSeed {
     this.progress(`payout batch paid: ${detail.items.length} referrers`);
     // The rest give their bank details now: their money waits in a new batch for approval.
     for (const r of referrers.filter((x) => !x.bank)) {
-      const account = withRussianControlKey(BIC, `40817810X${String(20_000_000_000 + Math.floor(this.rnd() * 9_000_000_000)).slice(0, 11)}`);
-      await this.api.call('PUT', '/api/payout-details/me/bank', { token: r.token, body: { accountHolder: r.name, bankIdentifier: BIC, accountNumber: account } });
-      r.bank = true;
+      await this.giveBankDetails(r);
     }
     const open = await this.api.call('POST', '/api/payouts/batches', { token: finance1, body: {}, expect: [201, 409, 422] });
     this.progress(`payout batch awaiting approval: ${open.id ? open.itemCount ?? 'created' : 'nothing to pay'}`);

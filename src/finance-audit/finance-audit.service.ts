@@ -51,17 +51,6 @@ export class FinanceAuditService {
     return (await qb.getMany()).map(toView);
   }
 
-  /** How many entries match the filters (for paging). */
-  async count(q: FinanceAuditQuery): Promise<number> {
-    return this.filtered(q).getCount();
-  }
-
-  /** Everyone who has an entry, by email (the page's "who" filter). */
-  async actors(): Promise<string[]> {
-    const rows: { email: string }[] = await this.db.query(`SELECT DISTINCT lower(actor_email) AS email FROM finance_audit_log ORDER BY 1 LIMIT 500`);
-    return rows.map((r) => r.email);
-  }
-
   private filtered(q: FinanceAuditQuery) {
     const qb = this.db.manager.createQueryBuilder(FinanceAuditEntry, 'a');
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });

@@ -6,7 +6,7 @@ import { Role } from '../auth/role';
 import { DEFAULT_TIME_ZONE, formatDate } from '../money/money-format';
 import { ViewService } from '../web/view.service';
 import { FAILED_ITEMS_DAYS, FinanceConsoleService } from './finance-console.service';
-import { monthPeriod, monthText } from './zoned-dates';
+import { monthPeriod, monthText } from '../common/zoned-dates';
 import './finance-console.messages';
 import '../payouts/payouts.messages';
 

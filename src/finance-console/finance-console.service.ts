@@ -7,7 +7,7 @@ import { ReconciliationService } from '../reconciliation/reconciliation.service'
 import { ReferrerService } from '../referrers/referrer.service';
 import { StripeErrorCode, StripeException } from '../stripe/stripe.client';
 import { FailedItemRow, FinanceConsoleRepository, WaitingBatchRow } from './finance-console.repository';
-import { monthPeriod, todayIn } from './zoned-dates';
+import { monthPeriod, todayIn } from '../common/zoned-dates';
 
 /** Failed payments stay on the dashboard this long. */
 export const FAILED_ITEMS_DAYS = 30;

@@ -99,7 +99,6 @@ export class NotificationService implements OnModuleInit {
    */
   async notify(m: EntityManager, kind: NotificationKind, to: Recipient, payload: Record<string, string | number | null>, opts: { dedupeKey?: string } = {}): Promise<number> {
     const spec = specOf(kind);
-    const inTransaction = m.queryRunner?.isTransactionActive === true;
     const [who, params] = recipientSql(to);
     // A kind sent to several people gets one dedupe key each (the key names the fact, plus the person).
     const sql = `INSERT INTO notifications (user_id, kind, payload, dedupe_key)
@@ -107,12 +106,23 @@ export class NotificationService implements OnModuleInit {
         FROM users u WHERE u.disabled_at IS NULL AND ${who}
          ${spec.throttleMinutes ? `AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = u.id AND x.kind = $1 AND x.created_at > now() - make_interval(mins => ${Number(spec.throttleMinutes)}))` : ''}
       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+    return this.queue(m, kind, async () => {
+      if (spec.throttleMinutes) await m.query(`SELECT pg_advisory_xact_lock(hashtext('notification-throttle'), hashtext($1))`, [kind]);
+      return (await m.query(sql, [kind, JSON.stringify(payload), opts.dedupeKey ?? null, ...params])).length;
+    });
+  }
+
+  /**
+   * Runs an insert into the queue behind a savepoint when inside the fact's transaction: a mail
+   * problem is logged and never fails the fact. Returns the rows queued (0 on failure).
+   */
+  private async queue(m: EntityManager, kind: NotificationKind, insert: () => Promise<number>): Promise<number> {
+    const inTransaction = m.queryRunner?.isTransactionActive === true;
     if (inTransaction) await m.query('SAVEPOINT notification_queue');
     try {
-      if (spec.throttleMinutes) await m.query(`SELECT pg_advisory_xact_lock(hashtext('notification-throttle'), hashtext($1))`, [kind]);
-      const rows = await m.query(sql, [kind, JSON.stringify(payload), opts.dedupeKey ?? null, ...params]);
+      const n = await insert();
       if (inTransaction) await m.query('RELEASE SAVEPOINT notification_queue');
-      return rows.length;
+      return n;
     } catch (err) {
       if (inTransaction) await m.query('ROLLBACK TO SAVEPOINT notification_queue');
       this.logger.error({ err, kind }, 'notification not queued; the fact itself goes on');
@@ -131,9 +141,7 @@ export class NotificationService implements OnModuleInit {
       for (const r of rows) n += await this.notify(m, kind, { memberId: r.memberId }, r.payload);
       return n;
     }
-    const inTransaction = m.queryRunner?.isTransactionActive === true;
-    if (inTransaction) await m.query('SAVEPOINT notification_queue');
-    try {
+    return this.queue(m, kind, async () => {
       const inserted = await m.query(
         `INSERT INTO notifications (user_id, kind, payload)
          SELECT u.id, $1, x.payload::jsonb FROM unnest($2::uuid[], $3::text[]) AS x(member_id, payload)
@@ -141,13 +149,8 @@ export class NotificationService implements OnModuleInit {
           WHERE u.disabled_at IS NULL RETURNING id`,
         [kind, rows.map((r) => r.memberId), rows.map((r) => JSON.stringify(r.payload))],
       );
-      if (inTransaction) await m.query('RELEASE SAVEPOINT notification_queue');
       return inserted.length;
-    } catch (err) {
-      if (inTransaction) await m.query('ROLLBACK TO SAVEPOINT notification_queue');
-      this.logger.error({ err, kind }, 'notifications not queued; the fact itself goes on');
-      return 0;
-    }
+    });
   }
 
   /** Delivers what is queued soon, without waiting (after a commit whose mail should not wait a minute). */

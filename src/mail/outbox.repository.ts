@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { likeContains } from '../common/sql/like';
 
 /** The kinds of message the product sends; the outbox lists them by kind. */
 export const MAIL_KINDS = ['campaign', 'test', 'notification', 'payout', 'password_reset', 'other'] as const;
@@ -39,7 +40,7 @@ export class OutboxRepository {
 
   /** Newest first (by id: the order they were kept); `q` matches the recipient or the subject (case-insensitive substring). */
   async list(q: string | undefined, limit: number, offset: number): Promise<{ total: number; items: OutboxSummary[] }> {
-    const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const pattern = q ? likeContains(q) : null;
     const where = `WHERE ($1::text IS NULL OR to_address ILIKE $1 OR subject ILIKE $1)`;
     const [count] = await this.db.query(`SELECT count(*)::int AS n FROM mail_outbox ${where}`, [pattern]);
     const rows = await this.db.query(

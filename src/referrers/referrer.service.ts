@@ -124,23 +124,6 @@ export class ReferrerService {
     }));
   }
 
-  /**
-   * Referrers whose name, company or email contains the text (case-insensitive), best first:
-   * exact email, then name starting with it, then the rest by name. For finance's pickers.
-   */
-  async findByNameOrEmail(text: string, limit = 20): Promise<{ id: string; fullName: string; companyName: string; email: string }[]> {
-    const q = text.trim().replace(/\s+/g, ' ');
-    if (q.length < 2) return [];
-    const like = '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    const rows: { id: string; full_name: string; company_name: string; email: string }[] = await this.db.query(
-      `SELECT r.id, r.full_name, r.company_name, u.email FROM referrers r JOIN users u ON u.id = r.user_id
-        WHERE r.full_name ILIKE $1 OR r.company_name ILIKE $1 OR u.email ILIKE $1
-        ORDER BY (lower(u.email) = lower($2)) DESC, (r.full_name ILIKE $3) DESC, r.full_name, r.id LIMIT $4`,
-      [like, q, q.replace(/[\\%_]/g, (c) => '\\' + c) + '%', limit],
-    );
-    return rows.map((r) => ({ id: r.id, fullName: r.full_name, companyName: r.company_name, email: r.email }));
-  }
-
   /** Who a referrer is, for pages that list referrers by id ("Anna Petrova · Retail Co"). */
   async namesOf(ids: string[]): Promise<Map<string, { fullName: string; companyName: string; email: string }>> {
     if (ids.length === 0) return new Map();

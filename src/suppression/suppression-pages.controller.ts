@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
-import { pageError, parseForm } from '../web/form';
+import { pageError, parseForm, pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { AddSuppressionDto } from './suppression.dto';
 import { SuppressionService } from './suppression.service';
@@ -41,7 +41,7 @@ export class SuppressionPagesController {
 
   private async render(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 254) : '';
-    const pageNo = Math.max(1, Math.min(10_000, Number(req.query.page) || 1));
+    const pageNo = pageNumber(req.query.page);
     const { rows, total } = await this.suppression.search(q, PAGE, (pageNo - 1) * PAGE);
     const pages = Math.max(1, Math.ceil(total / PAGE));
     const qs = (p: number) => `/console/suppressions?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) }).toString()}`;

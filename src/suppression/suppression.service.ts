@@ -5,6 +5,7 @@ import { signUnsubscribe, verifyUnsubscribe } from '../common/tracking-token';
 import { SuppressionView } from './suppression.dto';
 import { returnedRows } from '../common/sql-rows';
 import { SuppressionErrorCode, SuppressionException } from './suppression.exception';
+import { likeContains } from '../common/sql/like';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'manual';
 
@@ -69,7 +70,7 @@ export class SuppressionService {
 
   /** Addresses matching `q` (part of the address), newest first, with who added them by hand. */
   async search(q: string, limit: number, offset: number): Promise<{ rows: (SuppressionView & { addedBy: string | null })[]; total: number }> {
-    const like = `%${q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(q.trim().toLowerCase());
     const rows = await this.db.query(
       `SELECT s.*, u.email AS added_by, count(*) OVER ()::int AS total FROM suppressions s LEFT JOIN users u ON u.id = s.created_by
         WHERE s.email LIKE $1 ORDER BY s.created_at DESC, s.email LIMIT $2 OFFSET $3`,

@@ -36,3 +36,9 @@ function errorFields(details: unknown): string[] {
   const list = Array.isArray(details) ? details : details && typeof details === 'object' ? [details] : [];
   return [...new Set(list.map((d) => (d && typeof d === 'object' ? (d as { field?: unknown }).field : undefined)).filter((f): f is string => typeof f === 'string'))];
 }
+
+/** A page number from a query string: a whole number from 1 (anything else is page 1), at most 100,000. */
+export function pageNumber(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : 1;
+  return Math.min(Math.max(n, 1), 100_000);
+}

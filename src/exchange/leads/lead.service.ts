@@ -13,6 +13,7 @@ import { ExchangeSettingsService } from '../settings/settings.service';
 import { TagService } from '../tags/tag.service';
 import { CsvImportView, DealEventView, LeadView, OverrideScoreDto, ScoreOverrideView, StaleLeadView, SubmitLeadDto, SubmittedLeadView } from './lead.dto';
 import { companyKey, forReceiver, LEAD_SELECT, needKey, toLeadView, toSubmittedView } from './lead.views';
+import { likeContains } from '../../common/sql/like';
 
 export type Channel = 'api' | 'web' | 'csv';
 
@@ -276,8 +277,8 @@ export class LeadService {
 
   async page(filter: LeadFilter & { limit: number; offset: number }): Promise<{ items: LeadView[]; total: number }> {
     const where = `($1::text IS NULL OR l.qualification = $1) AND ($2::text IS NULL OR l.routing_state = $2) AND ($3::boolean IS NOT TRUE OR l.flag IS NOT NULL)
-        AND ($4::text IS NULL OR l.company_name ILIKE '%' || $4 || '%' OR l.contact_name ILIKE '%' || $4 || '%' OR l.contact_email ILIKE '%' || $4 || '%')`;
-    const q = filter.q?.trim() ? filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`) : null;
+        AND ($4::text IS NULL OR l.company_name ILIKE $4 OR l.contact_name ILIKE $4 OR l.contact_email ILIKE $4)`;
+    const q = filter.q?.trim() ? likeContains(filter.q.trim()) : null;
     const params = [filter.qualification ?? null, filter.routingState ?? null, filter.flagged ?? null, q];
     const [rows, [{ n }]] = await Promise.all([
       this.db.query(`${LEAD_SELECT} WHERE ${where} ORDER BY l.score DESC, l.created_at DESC, l.id LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset]),

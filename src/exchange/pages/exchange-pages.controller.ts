@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { AuthUser, ClientIp, CurrentUser, Public, Roles, SESSION_COOKIE } from '../../auth/access.decorators';
 import { AuthService } from '../../auth/auth.service';
 import { Role } from '../../auth/role';
-import { pageError, parseForm } from '../../web/form';
+import { pageError, pageNumber, parseForm } from '../../web/form';
 import { ViewService } from '../../web/view.service';
 import { AnalyticsService } from '../analytics/analytics.service';
 import { DealService } from '../deals/deal.service';
@@ -20,7 +20,8 @@ import { ExchangeSettingsService } from '../settings/settings.service';
 import { NewTagDto } from '../tags/tag.dto';
 import { TagService } from '../tags/tag.service';
 import { RulesService } from '../rules/rules.service';
-import { formatDate, formatRatio } from '../../money/money-format';
+import { dayText, daysPeriod, parseDay, startOfDay } from '../../common/zoned-dates';
+import { DEFAULT_TIME_ZONE, formatDate, formatRatio } from '../../money/money-format';
 import { moneyInputExample, parseMoneyInput } from '../../money/money-input';
 
 /**
@@ -213,8 +214,8 @@ export class ExchangePagesController {
     const shown =
       period.from || period.to
         ? this.views.t(req, 'exchange.period.shown', {
-            from: period.from ? formatDate(locale, period.from, 'date', 'UTC') : this.views.t(req, 'exchange.period.since'),
-            to: period.to ? formatDate(locale, period.to, 'date', 'UTC') : this.views.t(req, 'exchange.period.now'),
+            from: period.from ? formatDate(locale, period.from, 'date', DEFAULT_TIME_ZONE) : this.views.t(req, 'exchange.period.since'),
+            to: period.to ? formatDate(locale, period.to, 'date', DEFAULT_TIME_ZONE) : this.views.t(req, 'exchange.period.now'),
           })
         : null;
     this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver }, period: { ...period, shown } });
@@ -328,7 +329,7 @@ function deskFilter(query: Request['query']): { qualification?: string; routingS
   const routingState = ROUTING_STATES.includes(text(query.routing) ?? '') ? text(query.routing) : undefined;
   const flagged = query.flagged === 'on' || query.flagged === 'true';
   const q = text(query.q);
-  const page = Math.min(Math.max(Number.parseInt(text(query.page) ?? '1', 10) || 1, 1), 100_000);
+  const page = pageNumber(query.page);
   const kept: Record<string, string> = {};
   if (qualification) kept.qualification = qualification;
   if (routingState) kept.routing = routingState;
@@ -338,16 +339,13 @@ function deskFilter(query: Request['query']): { qualification?: string; routingS
 }
 
 /**
- * The analytics page's period from its date inputs (YYYY-MM-DD, both ends inclusive as people
- * read them; UTC days until the program has a time zone). A malformed date is ignored.
+ * The analytics page's period from its date inputs (YYYY-MM-DD, both ends inclusive as people read
+ * them) in the program's time zone (UTC until the program has one). A malformed date is ignored.
  */
-function analyticsPeriod(query: Request['query']): { from: Date | null; to: Date | null; toExclusive: Date | null; fromText: string; toText: string } {
-  const day = (v: unknown): Date | null => {
-    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
-    const d = new Date(`${v}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) ? null : d;
-  };
-  const from = day(query.from);
-  const to = day(query.to);
-  return { from, to, toExclusive: to ? new Date(to.getTime() + 86_400_000) : null, fromText: from ? (query.from as string) : '', toText: to ? (query.to as string) : '' };
+function analyticsPeriod(query: Request['query'], timeZone = DEFAULT_TIME_ZONE): { from: Date | null; to: Date | null; toExclusive: Date | null; fromText: string; toText: string } {
+  const fromDay = parseDay(query.from);
+  const toDay = parseDay(query.to);
+  const from = fromDay ? startOfDay(...fromDay, timeZone) : null;
+  const to = toDay ? startOfDay(...toDay, timeZone) : null;
+  return { from, to, toExclusive: toDay ? daysPeriod(toDay, toDay, timeZone).to : null, fromText: fromDay ? dayText(fromDay) : '', toText: toDay ? dayText(toDay) : '' };
 }
