@@ -116,6 +116,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       running
         ? `PostgreSQL in ${opts.dir} is already running on another port than ${opts.port}: use the EMBEDDED_PG_PORT the running Handshake was started with (see ${join(opts.dir, 'postmaster.pid')}, line 4)`
         : `embedded PostgreSQL did not start in ${opts.dir} on port ${opts.port}${err === undefined ? '' : `: ${String(err)}`} (is the port taken?)`,
+      { cause: err },
     );
   }
   await ensureDatabaseExists(`${base}/postgres`, opts.database);
