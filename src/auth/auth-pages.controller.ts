@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainException } from '../common/errors/domain.exception';
 import { localizedErrorMessage } from '../common/errors/errors.messages';
-import { homeOf } from '../web/sections';
 import { ViewService } from '../web/view.service';
 import { AuthUser, Public, SESSION_COOKIE } from './access.decorators';
 import { sessionMeta } from './auth.controller';
@@ -11,13 +10,9 @@ import { AuthService } from './auth.service';
 import { PasswordResetService } from './password-reset.service';
 import { pickLocale } from '../web/messages';
 import { WebLocalAuthGuard } from './local-auth.guard';
-import { Role } from './role';
+import { safeNext } from './safe-next';
+import { TwoFactorService } from './two-factor/two-factor.service';
 
-/** Only same-site relative paths are followed after login (never an open redirect). */
-function safeNext(next: unknown, role: Role): string {
-  if (typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next)) return next;
-  return homeOf(role);
-}
 
 @ApiExcludeController()
 @Controller()
@@ -26,6 +21,7 @@ export class AuthPagesController {
     private readonly views: ViewService,
     private readonly auth: AuthService,
     private readonly resets: PasswordResetService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   @Get('login')
@@ -52,9 +48,15 @@ export class AuthPagesController {
       this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email, next: body.next, user: undefined }, 401);
       return;
     }
+    const twoFactor = await this.twoFactor.status(req.user);
+    if (twoFactor.enrolled) {
+      // The password was right: the second step asks for the code before any session exists.
+      this.views.render('login-two-factor', req, res, { title: this.views.t(req, 'twoFactor.login.title'), challenge: this.twoFactor.challengeFor(req.user.id), next: body.next, user: undefined });
+      return;
+    }
     const token = await this.auth.issueToken(req.user, sessionMeta(req));
     res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
-    res.redirect(303, safeNext(body.next, req.user.role));
+    res.redirect(303, twoFactor.required ? '/account/two-factor' : safeNext(body.next, req.user.role));
   }
 
   @Get('reset-password')

@@ -10,6 +10,7 @@ import { AuthService } from './auth.service';
 import { LocalAuthGuard } from './local-auth.guard';
 import { ALL_ROLES, Role } from './role';
 import { StaffService } from './staff.service';
+import { TwoFactorService } from './two-factor/two-factor.service';
 
 /** Where a session was started from (kept on the session row). */
 export const sessionMeta = (req: Request) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
@@ -21,6 +22,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly staff: StaffService,
     private readonly resets: PasswordResetService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   @Post('auth/login')
@@ -30,8 +32,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for a bearer token (a server-side session)' })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenView })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS', type: ErrorBody })
-  async login(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<TokenView> {
+  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED or TWO_FACTOR_INVALID when the account signs in with a second factor', type: ErrorBody })
+  async login(@CurrentUser() user: AuthUser, @Req() req: Request, @Body() dto: LoginDto): Promise<TokenView> {
+    await this.twoFactor.checkSignIn(user, dto.totpCode);
     return { ...(await this.auth.issueToken(user, sessionMeta(req))), account: { id: user.id, email: user.email, role: user.role } };
   }
 

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsEnum, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Role, STAFF_ROLES } from './role';
 
 export class LoginDto {
@@ -11,6 +11,12 @@ export class LoginDto {
   @IsString()
   @MaxLength(200)
   password: string;
+
+  @ApiPropertyOptional({ description: 'When the account has two-factor sign-in on: a current 6-digit code or a recovery code', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  totpCode?: string;
 }
 
 export class AccountView {

@@ -17,6 +17,10 @@ import { RateLimitService } from './rate-limit.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionRepository } from './session.repository';
 import { User } from './user.entity';
+import { TwoFactorController } from './two-factor/two-factor.controller';
+import { TwoFactorPagesController } from './two-factor/two-factor-pages.controller';
+import { TwoFactorRepository } from './two-factor/two-factor.repository';
+import { TwoFactorService } from './two-factor/two-factor.service';
 import { EmailTemplatesModule } from '../email-templates/email-templates.module';
 
 @Global()
@@ -28,13 +32,15 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     DiscoveryModule,
     JwtModule.registerAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => ({ secret: c.jwtSecret }) }),
   ],
-  controllers: [AuthController, AuthPagesController],
+  controllers: [AuthController, AuthPagesController, TwoFactorController, TwoFactorPagesController],
   providers: [
     AuthService,
     SessionRepository,
     PasswordResetService,
     RateLimitService,
     StaffService,
+    TwoFactorService,
+    TwoFactorRepository,
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,
@@ -42,6 +48,6 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     RouteAccessAuditor,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RateLimitService, AuthService, StaffService, LocalAuthGuard, WebLocalAuthGuard],
+  exports: [RateLimitService, AuthService, StaffService, TwoFactorService, LocalAuthGuard, WebLocalAuthGuard],
 })
 export class AuthModule {}

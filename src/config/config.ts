@@ -22,6 +22,8 @@ export interface AppConfig {
   loginMaxFailuresPerAddress: number;
   loginWindowSeconds: number;
   cookieSecure: boolean;
+  /** required: finance and admin sign in with a second factor and approve payouts with a fresh code (production default); optional: anyone may turn it on. */
+  staffTwoFactor: 'required' | 'optional';
   logLevel: string;
   /** pretty: short readable lines (development default); json: one JSON object a line (production default). */
   logFormat: 'pretty' | 'json';
@@ -154,6 +156,12 @@ function keyVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], 
   return key;
 }
 
+function twoFactorVar(env: NodeJS.ProcessEnv, appEnv: AppConfig['env']): AppConfig['staffTwoFactor'] {
+  const raw = env.STAFF_TWO_FACTOR || (appEnv === 'production' ? 'required' : 'optional');
+  if (raw !== 'required' && raw !== 'optional') throw new ConfigError(`STAFF_TWO_FACTOR must be required or optional, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -181,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginMaxFailuresPerAddress: intVar(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100000),
     loginWindowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
+    staffTwoFactor: twoFactorVar(env, appEnv),
     logLevel,
     logFormat,
     trustProxy: trustProxyVar(env),

@@ -3,6 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
+import { TwoFactorErrorCode, TwoFactorException } from '../auth/two-factor/two-factor.exception';
+import { TwoFactorService } from '../auth/two-factor/two-factor.service';
+import '../auth/two-factor/two-factor.messages';
 import { CreateAdjustmentDto } from '../adjustments/adjustments.dto';
 import { AdjustmentsService } from '../adjustments/adjustments.service';
 import { formatDate, formatMoney } from '../money/money-format';
@@ -11,6 +14,7 @@ import { ProgramService } from '../program/program.service';
 import { ReferrerService } from '../referrers/referrer.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
+import { localizedErrorMessage } from '../common/errors/errors.messages';
 import { PayoutExecutor } from './payout-executor.service';
 import { MarkPayoutFailedDto, PayoutPreviewQuery } from './payouts.dto';
 import { PayoutsService } from './payouts.service';
@@ -35,6 +39,7 @@ export class PayoutsPagesController {
     private readonly adjustments: AdjustmentsService,
     private readonly referrers: ReferrerService,
     private readonly program: ProgramService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   @Get()
@@ -83,10 +88,22 @@ export class PayoutsPagesController {
   @Roles(Role.Finance)
   async act(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Param('action') action: string, @Body() body: Record<string, string>): Promise<void> {
     if ((action === 'execute' || action === 'approve') && body?.confirm !== 'yes') {
-      await this.renderConfirm(req, res, id, action);
+      await this.renderConfirm(req, res, user, id, action);
       return;
     }
     try {
+      if (action === 'execute' || action === 'approve') {
+        try {
+          await this.twoFactor.checkFresh(user, body?.totpCode);
+        } catch (err) {
+          // A wrong or missing code: the same question again, the error under the code field.
+          if (err instanceof TwoFactorException && err.code !== TwoFactorErrorCode.TWO_FACTOR_SETUP_REQUIRED) {
+            await this.renderConfirm(req, res, user, id, action, localizedErrorMessage(req, err.code, err.message, err.details), err.httpStatus);
+            return;
+          }
+          throw err;
+        }
+      }
       if (action === 'approve') await this.payouts.approve(id, user);
       else if (action === 'execute') await this.executor.execute(id, user);
       else if (action === 'cancel') await this.payouts.cancel(id, user);
@@ -127,7 +144,7 @@ export class PayoutsPagesController {
   }
 
   /** Irreversible steps ask first, in words with the count and the amount (works without JavaScript). */
-  private async renderConfirm(req: Request, res: Response, id: string, action: 'execute' | 'approve'): Promise<void> {
+  private async renderConfirm(req: Request, res: Response, user: AuthUser, id: string, action: 'execute' | 'approve', codeError?: string, status = 200): Promise<void> {
     const batch = await this.payouts.batchDetail(id);
     const locale = this.views.locale(req);
     const params = { referrers: this.views.t(req, `plural.referrers.${new Intl.PluralRules(locale).select(batch.itemCount)}`, { n: batch.itemCount }), total: formatMoney(locale, batch.total, batch.currency) };
@@ -141,8 +158,12 @@ export class PayoutsPagesController {
         action: `/finance/payouts/batches/${id}/${action}`,
         back: `/finance/payouts/batches/${id}`,
         fields: [],
+        // Moving money asks for a fresh second-factor code when the account has one.
+        inputs: (await this.twoFactor.status(user)).enrolled
+          ? [{ name: 'totpCode', label: this.views.t(req, 'twoFactor.fresh.label'), hint: this.views.t(req, 'twoFactor.fresh.hint'), autocomplete: 'one-time-code', required: true, maxlength: 40, test: 'totp-code', error: codeError }]
+          : [],
       },
-    });
+    }, status);
   }
 
   private async renderConsole(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {

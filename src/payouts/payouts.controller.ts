@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { Role } from '../auth/role';
+import { FreshCodeDto } from '../auth/two-factor/two-factor.dto';
+import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import { ErrorBody } from '../common/errors/error-body';
 import { pickLocale } from '../web/messages';
 import { BankExportService } from './bank-export.service';
@@ -17,6 +19,7 @@ export class PayoutsController {
     private readonly payouts: PayoutsService,
     private readonly executor: PayoutExecutor,
     private readonly exports: BankExportService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   @Get('preview')
@@ -61,7 +64,9 @@ export class PayoutsController {
   @ApiOkResponse({ type: PayoutBatchView })
   @ApiForbiddenResponse({ description: 'CANNOT_APPROVE_OWN_BATCH', type: ErrorBody })
   @ApiConflictResponse({ description: 'BATCH_CANCELLED, BATCH_ALREADY_APPROVED', type: ErrorBody })
-  approve(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<PayoutBatchView> {
+  @ApiUnauthorizedResponse({ description: 'TWO_FACTOR_REQUIRED, TWO_FACTOR_INVALID: a fresh code is needed when two-factor sign-in is on', type: ErrorBody })
+  async approve(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Body() dto: FreshCodeDto): Promise<PayoutBatchView> {
+    await this.twoFactor.checkFresh(user, dto?.totpCode);
     return this.payouts.approve(id, user);
   }
 
@@ -72,7 +77,9 @@ export class PayoutsController {
   @ApiOperation({ summary: 'Execute (or resume) an approved batch: Stripe transfers for Connect items; bank items await marking' })
   @ApiOkResponse({ type: PayoutExecutionView })
   @ApiConflictResponse({ description: 'BATCH_NOT_APPROVED, BATCH_CANCELLED, BATCH_ALREADY_EXECUTED, BATCH_EXECUTION_IN_PROGRESS', type: ErrorBody })
-  execute(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<PayoutExecutionView> {
+  @ApiUnauthorizedResponse({ description: 'TWO_FACTOR_REQUIRED, TWO_FACTOR_INVALID: a fresh code is needed when two-factor sign-in is on', type: ErrorBody })
+  async execute(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Body() dto: FreshCodeDto): Promise<PayoutExecutionView> {
+    await this.twoFactor.checkFresh(user, dto?.totpCode);
     return this.executor.execute(id, user);
   }
 

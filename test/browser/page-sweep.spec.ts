@@ -93,6 +93,9 @@ const PAGES: PageSpec[] = [
   { who: Role.Finance, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Marketer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Admin, name: 'account-notifications', path: () => '/account/notifications' },
+  // two-factor sign-in
+  { who: Role.Referrer, name: 'account-two-factor', path: () => '/account/two-factor' },
+  { who: Role.Finance, name: 'account-two-factor', path: () => '/account/two-factor' },
 ];
 
 /** GET routes that are not pages a person reads. */

@@ -1,0 +1,8 @@
+import { homeOf } from '../web/sections';
+import { Role } from './role';
+
+/** Only same-site relative paths are followed after login (never an open redirect). */
+export function safeNext(next: unknown, role: Role): string {
+  if (typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next)) return next;
+  return homeOf(role);
+}

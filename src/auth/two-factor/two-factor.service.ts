@@ -1,0 +1,215 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import type { AuthUser } from '../access.decorators';
+import { RateLimitService } from '../rate-limit.service';
+import { Role } from '../role';
+import { TwoFactorErrorCode, TwoFactorException } from './two-factor.exception';
+import { TwoFactorRepository } from './two-factor.repository';
+
+/** Roles that must sign in with a second factor when STAFF_TWO_FACTOR=required. */
+export const TWO_FACTOR_ROLES: readonly Role[] = [Role.Finance, Role.Admin];
+export const RECOVERY_CODE_COUNT = 10;
+/** A code is accepted one 30-second step either side of now (clock drift of a phone). */
+const EPOCH_TOLERANCE_SECONDS = 30;
+const CHALLENGE_TTL_SECONDS = 300;
+/** Wrong codes per account per 15 minutes before RATE_LIMITED. */
+const CODE_LIMIT = { name: 'two-factor', points: 5, windowSeconds: 15 * 60 };
+
+export interface TwoFactorStatus {
+  enrolled: boolean;
+  /** The account's role must use it (finance and admin when required by the config). */
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+export interface TwoFactorSetup {
+  secret: string;
+  uri: string;
+  /** The otpauth URI as an SVG QR code (server-rendered, no script). */
+  qrSvg: string;
+}
+
+const hash = (code: string) => createHash('sha256').update(code).digest('hex');
+/** Recovery codes are typed by hand: case, spaces and dashes do not matter. */
+const normalizeRecovery = (code: string) => code.toLowerCase().replace(/[\s-]/g, '');
+
+/**
+ * Two-factor sign-in with TOTP (RFC 6238, any authenticator app) and single-use recovery codes.
+ * The one place that decides when a code is needed and whether a code is good.
+ */
+@Injectable()
+export class TwoFactorService {
+  private readonly key: Buffer;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DataSource,
+    private readonly repo: TwoFactorRepository,
+    private readonly limits: RateLimitService,
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', config.payoutDetailsKey, Buffer.alloc(0), 'handshake two-factor secret', 32));
+  }
+
+  isRequiredFor(role: Role): boolean {
+    return this.config.staffTwoFactor === 'required' && TWO_FACTOR_ROLES.includes(role);
+  }
+
+  async status(user: Pick<AuthUser, 'id' | 'role'>): Promise<TwoFactorStatus> {
+    const row = await this.repo.find(user.id);
+    const enrolled = !!row?.confirmedAt;
+    return { enrolled, required: this.isRequiredFor(user.role), recoveryCodesLeft: enrolled ? await this.repo.recoveryCodesLeft(user.id) : 0 };
+  }
+
+  /** Starts (or restarts) a set-up: a new secret to scan; it counts only once confirmed with a code. */
+  async begin(user: Pick<AuthUser, 'id' | 'email'>, issuer: string): Promise<TwoFactorSetup> {
+    const secret = generateSecret();
+    if (!(await this.repo.begin(user.id, this.seal(user.id, secret)))) {
+      throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_NOT_STARTED, 'Two-factor sign-in is already on for this account');
+    }
+    return this.setupOf(user, issuer, secret);
+  }
+
+  /** The set-up in progress (to show the QR code again after a wrong code). */
+  async pending(user: Pick<AuthUser, 'id' | 'email'>, issuer: string): Promise<TwoFactorSetup | undefined> {
+    const row = await this.repo.find(user.id);
+    if (!row || row.confirmedAt) return undefined;
+    return this.setupOf(user, issuer, this.open(user.id, row.secret));
+  }
+
+  /** Turns it on with a first good code; answers the recovery codes, shown this once. */
+  async confirm(user: Pick<AuthUser, 'id'>, code: unknown): Promise<string[]> {
+    await this.limits.consume(CODE_LIMIT, user.id);
+    return this.db.transaction(async (m) => {
+      const row = await this.repo.find(user.id, m, true);
+      if (!row || row.confirmedAt) throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_NOT_STARTED, 'Start the set-up first');
+      const step = await this.totpStep(this.open(user.id, row.secret), code);
+      if (step === undefined) throw invalid();
+      const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+        const raw = randomBytes(5).toString('hex');
+        return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+      });
+      await this.repo.confirm(m, user.id, step, codes.map((c) => hash(normalizeRecovery(c))));
+      await this.limits.reset(CODE_LIMIT, user.id);
+      return codes;
+    });
+  }
+
+  /** Turns it off (with a good code); finance and admin may not while it is required. */
+  async disable(user: Pick<AuthUser, 'id' | 'role'>, code: unknown): Promise<void> {
+    if (this.isRequiredFor(user.role)) throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CANNOT_DISABLE, 'Finance and admin accounts must keep two-factor sign-in on');
+    await this.verify(user, code);
+    await this.repo.remove(user.id);
+  }
+
+  /** At sign-in: nothing to do without two-factor; otherwise a good code (or recovery code) is needed. */
+  async checkSignIn(user: Pick<AuthUser, 'id'>, code: unknown): Promise<void> {
+    const row = await this.repo.find(user.id);
+    if (!row?.confirmedAt) return;
+    if (code === undefined || code === null || code === '') throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_REQUIRED, 'Enter the code from your authenticator app', { field: 'totpCode' });
+    await this.verify(user, code);
+  }
+
+  /**
+   * Before approving or executing payouts: a fresh code when two-factor is on; refused when the
+   * account must have it and has not set it up.
+   */
+  async checkFresh(user: Pick<AuthUser, 'id' | 'role'>, code: unknown): Promise<void> {
+    const row = await this.repo.find(user.id);
+    if (!row?.confirmedAt) {
+      if (this.isRequiredFor(user.role)) throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_SETUP_REQUIRED, 'Set up two-factor sign-in before approving or executing payouts', { setupUrl: '/account/two-factor' });
+      return;
+    }
+    if (code === undefined || code === null || code === '') throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_REQUIRED, 'Enter a fresh code from your authenticator app', { field: 'totpCode' });
+    await this.verify(user, code);
+  }
+
+  /** A good current code (each time step once) or an unused recovery code; counts failures. */
+  async verify(user: Pick<AuthUser, 'id'>, code: unknown): Promise<void> {
+    await this.limits.consume(CODE_LIMIT, user.id);
+    const ok = await this.db.transaction(async (m) => {
+      const row = await this.repo.find(user.id, m, true);
+      if (!row?.confirmedAt) return false;
+      if (typeof code === 'string' && /^\s*\d{6}\s*$/.test(code)) {
+        const step = await this.totpStep(this.open(user.id, row.secret), code);
+        return step !== undefined && (await this.repo.useTimeStep(m, user.id, step));
+      }
+      if (typeof code === 'string' && code.length <= 40) return this.repo.useRecoveryCode(m, user.id, hash(normalizeRecovery(code)));
+      return false;
+    });
+    if (!ok) throw invalid();
+    await this.limits.reset(CODE_LIMIT, user.id);
+  }
+
+  /** The login form's second step: a short-lived signed note that the password was right. */
+  challengeFor(userId: string, now = Date.now()): string {
+    const body = Buffer.from(JSON.stringify({ sub: userId, exp: Math.floor(now / 1000) + CHALLENGE_TTL_SECONDS })).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  /** The account of a challenge, or TWO_FACTOR_CHALLENGE_EXPIRED. */
+  challengeUser(challenge: unknown, now = Date.now()): string {
+    const expired = () => new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CHALLENGE_EXPIRED, 'The sign-in step expired; enter your password again');
+    if (typeof challenge !== 'string' || challenge.length > 400) throw expired();
+    const [body, mac] = challenge.split('.');
+    if (!body || !mac) throw expired();
+    const want = Buffer.from(this.mac(body));
+    const got = Buffer.from(mac);
+    if (want.length !== got.length || !timingSafeEqual(want, got)) throw expired();
+    let parsed: { sub?: unknown; exp?: unknown };
+    try {
+      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown };
+    } catch {
+      throw expired();
+    }
+    const { sub, exp } = parsed;
+    if (typeof sub !== 'string' || !/^[0-9a-f-]{36}$/.test(sub) || typeof exp !== 'number' || exp * 1000 < now) throw expired();
+    return sub;
+  }
+
+  /** The second sign-in step: the challenge's account once its code is good. */
+  async completeSignIn(challenge: unknown, code: unknown): Promise<AuthUser> {
+    const account = await this.repo.activeAccount(this.challengeUser(challenge));
+    if (!account) throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CHALLENGE_EXPIRED, 'The sign-in step expired; enter your password again');
+    await this.verify(account, code);
+    return { id: account.id, email: account.email, role: account.role as Role };
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.config.jwtSecret).update(`two-factor challenge:${body}`).digest('base64url');
+  }
+
+  private async totpStep(secret: string, code: unknown): Promise<number | undefined> {
+    if (typeof code !== 'string' || !/^\s*\d{6}\s*$/.test(code)) return undefined;
+    const result = await verify({ secret, token: code.trim(), epochTolerance: EPOCH_TOLERANCE_SECONDS });
+    return result.valid ? (result as { timeStep: number }).timeStep : undefined;
+  }
+
+  private async setupOf(user: Pick<AuthUser, 'email'>, issuer: string, secret: string): Promise<TwoFactorSetup> {
+    const uri = generateURI({ issuer, label: user.email, secret });
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    return { secret, uri, qrSvg };
+  }
+
+  private seal(userId: string, secret: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(userId));
+    const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  private open(userId: string, blob: Buffer): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.key, blob.subarray(0, 12));
+    decipher.setAAD(Buffer.from(userId));
+    decipher.setAuthTag(blob.subarray(12, 28));
+    return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}
+
+function invalid(): TwoFactorException {
+  return new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_INVALID, 'The code is wrong or already used', { field: 'totpCode' });
+}
