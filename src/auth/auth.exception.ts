@@ -4,7 +4,6 @@ export enum AuthErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   WEAK_PASSWORD = 'WEAK_PASSWORD',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
-  CROSS_SITE_REQUEST = 'CROSS_SITE_REQUEST',
   ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
   CURRENT_PASSWORD_WRONG = 'CURRENT_PASSWORD_WRONG',
   CANNOT_DISABLE_SELF = 'CANNOT_DISABLE_SELF',
@@ -21,7 +20,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
         return 400;
       case AuthErrorCode.INVALID_CREDENTIALS:
         return 401;
-      case AuthErrorCode.CROSS_SITE_REQUEST:
       case AuthErrorCode.ACCOUNT_DISABLED:
         return 403;
       case AuthErrorCode.CURRENT_PASSWORD_WRONG:
