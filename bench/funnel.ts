@@ -3,7 +3,7 @@
  * A campaign with 1,000,000 recipients and 5,000,000 tracking events (seeded set-based), then the
  * funnel report over HTTP: it reads counter rows, so its latency does not depend on the events.
  */
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StaffService } from '../src/auth/staff.service';
 import { COUNTER_SHARDS } from '../src/funnel/funnel-counters';
 import { peakRssMb, percentile, startBenchEnv } from './support/bench-env';

@@ -11,7 +11,7 @@
  * memory printed is that of the app doing the preview and the batch, not of the bench's set-up.
  */
 import { fork } from 'node:child_process';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StaffService } from '../src/auth/staff.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, PostingCause } from '../src/ledger/ledger.types';

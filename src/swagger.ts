@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { SESSION_COOKIE } from './auth/access.decorators';
+import { SESSION_COOKIE } from './access/access.decorators';
 
 /** Swagger UI at /docs, the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {

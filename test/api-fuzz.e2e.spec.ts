@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import request from 'supertest';
-import { ALL_ROLES, Role } from '../src/auth/role';
+import { ALL_ROLES, Role } from '../src/access/role';
 import { member } from './exchange-fixtures';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, FakeStripeBilling, signUpSupplier } from './support/fake-stripe-billing';

@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { AudienceImportService } from '../src/audiences/audience-import.service';
 import { CSV_LIMITS } from '../src/audiences/csv-header';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 

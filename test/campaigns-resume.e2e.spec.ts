@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
 import { createAudience, createCampaign, csvOf } from './support/campaign-fixtures';
 import { staffToken } from './support/fixtures';

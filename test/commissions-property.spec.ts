@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { CommissionService } from '../src/commissions/commission.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ArgumentsHost } from '@nestjs/common';
 import express from 'express';
 import request from 'supertest';
-import { AllExceptionsFilter } from '../src/common/errors/all-exceptions.filter';
+import { AllExceptionsFilter } from '../src/web/all-exceptions.filter';
 import { ViewService } from '../src/web/view.service';
 import { formPost } from './support/browser-form';
 import { registerReferrer } from './support/fixtures';

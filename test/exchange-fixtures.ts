@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { PASSWORD, staffToken, uniqueEmail } from './support/fixtures';
 import { TestApp } from './support/test-app';
 

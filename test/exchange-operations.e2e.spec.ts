@@ -3,7 +3,7 @@ import request from 'supertest';
 import { addTags, adminToken, auth, member, Member, submitLead, suffix } from './exchange-fixtures';
 import { formPost } from './support/browser-form';
 import { PASSWORD, staffToken } from './support/fixtures';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;

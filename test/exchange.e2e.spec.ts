@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { EXCHANGE_COMMANDS } from '../src/exchange/exchange.commands';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StaffService } from '../src/auth/staff.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { addTags, adminToken, auth, count, leadBody, member, Member, submitLead, suffix } from './exchange-fixtures';

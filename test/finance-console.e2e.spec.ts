@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { formatMoney } from '../src/money/money-format';
 import { homeOf } from '../src/web/sections';
 import { FakeStripe } from './support/fake-stripe';

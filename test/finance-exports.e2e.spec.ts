@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { validateXML } from 'xmllint-wasm';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StaffService } from '../src/auth/staff.service';
 import { FakeStripe } from './support/fake-stripe';
 import { assertLedgerOk, auth, clawBack, connectEnv, connectReferrer, FakeStripeConnect, RU_ACCOUNT, RU_BIC, seedAvailable, StaffUser, staffUser } from './support/fake-stripe-connect';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import request from 'supertest';
 import { EntityManager } from 'typeorm';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { JobsService } from '../src/jobs/jobs.service';
 import { LedgerException } from '../src/ledger/ledger.exception';
 import { LEDGER_VERIFY_JOB } from '../src/ledger/ledger-verify.job';

@@ -1,7 +1,7 @@
 import { NotificationService } from '../src/mail/notifications.service';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
 import { PayoutMailer } from '../src/payouts/payout-mailer';
 import { createAudience, createCampaign, csvOf } from './support/campaign-fixtures';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { loadConfig } from '../src/config/config';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { registerReferrer, staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 

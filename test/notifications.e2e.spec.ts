@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { NotificationService } from '../src/mail/notifications.service';
 import { FakeStripe } from './support/fake-stripe';
 import { CommissionService } from '../src/commissions/commission.service';

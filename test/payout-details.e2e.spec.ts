@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
 import { FakeStripe } from './support/fake-stripe';
 import { auth, connectEnv, FakeStripeConnect, RU_ACCOUNT, RU_BIC, staffUser } from './support/fake-stripe-connect';

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { COMMANDS } from '../src/cli/commands';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, PostingCause } from '../src/ledger/ledger.types';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
 import { FakeStripe } from './support/fake-stripe';
 import { deliver, FakeStripeBilling, signUpSupplier, stripeEvent } from './support/fake-stripe-billing';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { FakeStripe } from './support/fake-stripe';
 import { assertLedgerOk, auth, connectEnv, connectReferrer, FakeStripeConnect, seedAvailable, StaffUser, staffUser } from './support/fake-stripe-connect';
 import { RegisteredReferrer } from './support/fixtures';

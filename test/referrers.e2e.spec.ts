@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { PASSWORD, registerReferrer, staffToken } from './support/fixtures';
 import { formPost } from './support/browser-form';
 import { startTestApp, TestApp } from './support/test-app';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { DomainEvents } from '../src/events/domain-events';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, FakeStripeBilling, signUpSupplier, uniqueTaxId } from './support/fake-stripe-billing';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
 import { createAudience, createCampaign, csvOf } from './support/campaign-fixtures';
 import { staffToken } from './support/fixtures';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { formPost } from './support/browser-form';
 import { bankReferrer, seedAvailable } from './support/fake-stripe-connect';
 import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { Role } from '../src/auth/role';
+import { Role } from '../src/access/role';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { AdjustmentView, CreateAdjustmentDto } from './adjustments.dto';
 import { AdjustmentsService } from './adjustments.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind, PostingCause } from '../ledger/ledger.types';

@@ -6,7 +6,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { normalizeEmail, SuppressionService } from '../suppression/suppression.service';
-import { Locale, translate } from '../web/messages';
+import { Locale, translate } from '../i18n/messages';
 import { ImportReportView, RejectedRowView } from './audience.dto';
 import { AudienceErrorCode, AudienceException } from './audience.exception';
 import './audiences.messages';

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { pageError, parseForm, pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { CreateAudienceDto } from './audience.dto';
 import { AudienceService } from './audience.service';
 import './audiences.messages';
 import '../suppression/suppression.messages';
-import { translate } from '../web/messages';
+import { translate } from '../i18n/messages';
 import { formatCount, pluralCategory } from '../money/money-format';
 
 const CONTACTS_PAGE = 50;

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { AudienceImportService } from './audience-import.service';
 import { AudienceView, CreateAudienceDto, ImportReportView } from './audience.dto';
-import { pickLocale } from '../web/messages';
+import { pickLocale } from '../i18n/messages';
 import { AudienceErrorCode, AudienceException } from './audience.exception';
 import { AudienceService } from './audience.service';
 

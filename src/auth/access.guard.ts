@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
-import { AuthUser, PUBLIC_KEY, ROLES_KEY, SESSION_COOKIE } from './access.decorators';
-import { Role } from './role';
+import { AuthUser, PUBLIC_KEY, ROLES_KEY, SESSION_COOKIE } from '../access/access.decorators';
+import { Role } from '../access/role';
 
 /**
  * The global guard: public routes pass (recognising a signed-in user when a token is present),

@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, 
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
-import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from './access.decorators';
+import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../access/access.decorators';
 import { AccountStatusView, AccountView, ChangePasswordDto, CreateStaffDto, LoginDto, PasswordResetAcceptedView, PasswordResetConfirmDto, PasswordResetRequestDto, TokenView } from './auth.dto';
 import { PasswordResetService } from './password-reset.service';
-import { pickLocale } from '../web/messages';
+import { pickLocale } from '../i18n/messages';
 import { AuthService } from './auth.service';
 import { LocalAuthGuard } from './local-auth.guard';
-import { ALL_ROLES, Role } from './role';
+import { ALL_ROLES, Role } from '../access/role';
 import { StaffService } from './staff.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Role, STAFF_ROLES } from './role';
+import { Role, STAFF_ROLES } from '../access/role';
 
 export class LoginDto {
   @ApiProperty({ description: 'Account email', example: 'anna@retail.example' })

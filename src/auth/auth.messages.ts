@@ -1,4 +1,4 @@
-import { registerMessages } from '../web/messages';
+import { registerMessages } from '../i18n/messages';
 
 /** Messages of the auth error codes, in the caller's language (see common/errors/errors.messages.ts). */
 registerMessages({

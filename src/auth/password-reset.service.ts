@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { MailerService } from '../mail/mailer.service';
 import { EmailTemplateService } from '../email-templates/email-template.service';
 import '../mail/notifications.messages';
-import { Locale } from '../web/messages';
+import { Locale } from '../i18n/messages';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
 import { RateLimitService } from './rate-limit.service';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import type { AuthUser } from './access.decorators';
+import type { AuthUser } from '../access/access.decorators';
 
 /**
  * The signed-in user of a request that no route's guard looked at (an address that matches no route

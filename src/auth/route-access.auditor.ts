@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+import { PUBLIC_KEY, ROLES_KEY } from '../access/access.decorators';
 
 const PATH_METADATA = 'path';
 

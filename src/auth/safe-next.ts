@@ -1,5 +1,5 @@
 import { homeOf } from '../web/sections';
-import { Role } from './role';
+import { Role } from '../access/role';
 
 /** Only same-site relative paths are followed after login (never an open redirect). */
 export function safeNext(next: unknown, role: Role): string {

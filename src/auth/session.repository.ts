@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from './role';
+import { Role } from '../access/role';
 
 export interface LiveSession {
   sessionId: string;

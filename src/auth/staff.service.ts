@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountView } from './auth.dto';
 import { AuthService } from './auth.service';
-import { Role } from './role';
+import { Role } from '../access/role';
 
 /** Staff accounts (finance, marketer, admin); created by an admin or by the CLI. */
 @Injectable()

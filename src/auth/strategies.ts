@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { AuthUser, SESSION_COOKIE } from './access.decorators';
+import { AuthUser, SESSION_COOKIE } from '../access/access.decorators';
 import { AuthService } from './auth.service';
 
 /** Email + password, checked against the argon2id hash. */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { Role } from './role';
+import { Role } from '../access/role';
 
 @Entity('users')
 export class User {

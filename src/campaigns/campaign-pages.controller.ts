@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { CreateCampaignDto, ScheduleCampaignDto, TestSendDto, UpdateCampaignDto } from './campaign.dto';

@@ -1,4 +1,4 @@
-import { registerMessages } from '../web/messages';
+import { registerMessages } from '../i18n/messages';
 
 registerMessages({
   en: {

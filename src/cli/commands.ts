@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { audienceImportCommand } from '../audiences/audience-import.command';
-import { Role, STAFF_ROLES } from '../auth/role';
+import { Role, STAFF_ROLES } from '../access/role';
 import { StaffService } from '../auth/staff.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { WEBHOOK_COMMANDS } from '../stripe-webhooks/webhooks.commands';

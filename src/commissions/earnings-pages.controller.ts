@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { formatDate, formatMoney } from '../money/money-format';
 import { PayoutDetailsService } from '../payout-details/payout-details.service';
 import { payoutReadiness } from '../payout-details/payout-readiness';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { StaffService } from '../auth/staff.service';
 import { CampaignSender } from '../campaigns/campaign-sender';
 import { CommissionService } from '../commissions/commission.service';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Public, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Public, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { NewTagDto, TagView } from './tags/tag.dto';
 import { TagService } from './tags/tag.service';
 import { ExchangeSettingsView, UpdateExchangeSettingsDto } from './settings/settings.dto';

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { FinanceAuditQuery, FinanceAuditView } from './finance-audit.dto';
 import { FinanceAuditService } from './finance-audit.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { toCsv } from '../common/csv/csv';
 import { FinanceAuditEntry } from './finance-audit.entity';
 import { FinanceAuditQuery, FinanceAuditView } from './finance-audit.dto';

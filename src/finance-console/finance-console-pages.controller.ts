@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { DEFAULT_TIME_ZONE, formatDate } from '../money/money-format';
 import { ViewService } from '../web/view.service';
 import { FAILED_ITEMS_DAYS, FinanceConsoleService } from './finance-console.service';

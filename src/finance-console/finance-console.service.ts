@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind } from '../ledger/ledger.types';
 import { ProgramService } from '../program/program.service';

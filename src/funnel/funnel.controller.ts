@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ViewService } from '../web/view.service';
 import { funnelCsv } from './funnel-report';
 import { funnelPageData, timelineChart } from './funnel-page';

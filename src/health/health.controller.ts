@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 
 class DatabaseHealth {
   @ApiProperty({ description: 'up when a query round-trip succeeded, down otherwise', enum: ['up', 'down'] })

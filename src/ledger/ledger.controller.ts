@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { VerifyReportView } from './ledger.dto';
 import { LedgerService } from './ledger.service';
 

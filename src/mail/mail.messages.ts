@@ -1,4 +1,4 @@
-import { registerMessages } from '../web/messages';
+import { registerMessages } from '../i18n/messages';
 
 /** Strings of the outbox pages, of send outcomes, and of the emails' shared footer. */
 registerMessages({
@@ -41,11 +41,6 @@ registerMessages({
     'mail.kind.other': 'Other',
     'mail.footer.campaign': 'You receive this email because your address is on the partner list of {brand}.',
     'mail.footer.notification': 'You receive this email because you take part in the {brand} partner program.',
-    'mail.footer.unsubscribe': 'Unsubscribe',
-    'mail.footer.unsubscribeKind': 'Stop emails of this kind',
-    'mail.footer.settings': 'Notification settings',
-    'mail.signature': '— The {brand} partner team',
-    'mail.notify.hello': 'Hello, {name}!',
     'mail.notify.unsub.title': 'Stop these emails?',
     'mail.notify.unsub.lead': 'You will no longer receive emails of this kind: {kind}. Other emails of the program are not affected.',
     'mail.notify.unsub.button': 'Stop these emails',
@@ -93,11 +88,6 @@ registerMessages({
     'mail.kind.other': 'Другое',
     'mail.footer.campaign': 'Вы получили это письмо, потому что ваш адрес есть в партнёрском списке {brand}.',
     'mail.footer.notification': 'Вы получили это письмо как участник партнёрской программы {brand}.',
-    'mail.footer.unsubscribe': 'Отписаться',
-    'mail.footer.unsubscribeKind': 'Не присылать такие письма',
-    'mail.footer.settings': 'Настройки уведомлений',
-    'mail.signature': '— Партнёрская команда {brand}',
-    'mail.notify.hello': 'Здравствуйте, {name}!',
     'mail.notify.unsub.title': 'Больше не присылать такие письма?',
     'mail.notify.unsub.lead': 'Вы больше не будете получать письма этого вида: {kind}. Другие письма программы это не затронет.',
     'mail.notify.unsub.button': 'Не присылать такие письма',

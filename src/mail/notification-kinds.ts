@@ -1,4 +1,4 @@
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import type { MailKind } from './outbox.repository';
 
 /**

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { ViewService } from '../web/view.service';
 import './mail.messages';

@@ -1,4 +1,4 @@
-import { registerMessages } from '../web/messages';
+import { registerMessages } from '../i18n/messages';
 
 /** Notification emails (subject, body, button per kind), their labels, the settings page and the password-reset mail. */
 registerMessages({

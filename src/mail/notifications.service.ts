@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService, RenderedMessage } from '../email-templates/email-template.service';
 import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
 import { formatDate, formatMoney } from '../money/money-format';
-import { Locale, LOCALES, translate } from '../web/messages';
+import { Locale, LOCALES, translate } from '../i18n/messages';
 import { classifySmtpError, MailDelivery, MailerService, MailSendError } from './mailer.service';
 import { isNotificationKind, kindsOfRole, NotificationKind, Recipient, specOf } from './notification-kinds';
 import './notifications.messages';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
-import { Locale } from '../web/messages';
+import { Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
+import { Locale } from '../i18n/messages';
 import { ViewService } from '../web/view.service';
 import './mail.messages';
 import { OutboxService } from './outbox.service';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { OutboxMessageView, OutboxPageView, OutboxQuery } from './outbox.dto';
 import { OutboxService } from './outbox.service';
 

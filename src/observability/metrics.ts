@@ -2,7 +2,7 @@ import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 import { MetricsTokenGuard } from '../health/metrics-token.guard';
 
 export const metricsRegistry = new Registry();

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { ReferrerService } from '../referrers/referrer.service';
 import { BankDetailsDto, ConnectOnboardingView, PayoutDetailsView } from './payout-details.dto';

@@ -7,7 +7,7 @@ import { minorDigits } from '../money/money';
 import { BankDetails, normalizeBankDetails } from '../payout-details/bank-details';
 import { PayoutDetailsErrorCode, PayoutDetailsException } from '../payout-details/payout-details.exception';
 import { PayoutDetailsService } from '../payout-details/payout-details.service';
-import { Locale, translate } from '../web/messages';
+import { Locale, translate } from '../i18n/messages';
 import { BatchStatus } from './payout-batch.entity';
 import { PayoutBatchView } from './payouts.dto';
 import './payouts.messages';

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { StripeClient, StripeErrorCode, StripeException } from '../stripe/stripe.client';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { PayoutMailer } from './payout-mailer';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { NotificationService } from '../mail/notifications.service';
 import { PayoutExecutionView } from './payouts.dto';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';

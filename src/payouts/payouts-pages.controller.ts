@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { TwoFactorErrorCode, TwoFactorException } from '../auth/two-factor/two-factor.exception';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import '../auth/two-factor/two-factor.messages';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { CliCommand, CliContext, UsageError } from '../common/cli-command';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { formatMoney } from '../money/money-format';

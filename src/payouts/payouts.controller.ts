@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { FreshCodeDto } from '../auth/two-factor/two-factor.dto';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import { ErrorBody } from '../common/errors/error-body';
-import { pickLocale } from '../web/messages';
+import { pickLocale } from '../i18n/messages';
 import { BankExportService } from './bank-export.service';
 import { PayoutExecutor } from './payout-executor.service';
 import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExecutionView, PayoutItemView, MarkPayoutFailedDto, PayerAccountQuery, PayoutPreviewQuery, PayoutPreviewView } from './payouts.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -13,7 +13,7 @@ import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { ItemStatus, PayoutItem } from './payout-item.entity';
 import { PayoutMailer } from './payout-mailer';
 import { NotificationService } from '../mail/notifications.service';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExcludedRowView, PayoutItemView, PayoutPreviewView } from './payouts.dto';
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 

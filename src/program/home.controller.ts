@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 import { TEMPLATES_DIR, ViewService } from '../web/view.service';
 import { ProgramService } from './program.service';
 

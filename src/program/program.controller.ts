@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Public, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Public, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { NewOfferVersionDto, OfferVersionView, ProgramView, UpdateProgramDto } from './program.dto';
 import { ProgramService } from './program.service';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Public, Roles } from '../auth/access.decorators';
+import { Public, Roles } from '../access/access.decorators';
 import { LimitPerAddress } from '../auth/rate-limit.guard';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { PromoCodeQuoteView, PromoCodeView } from './promo-code.dto';
 import { PromoCodeService } from './promo-code.service';

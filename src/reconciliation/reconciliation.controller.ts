@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ReconciliationPeriodQuery, ReconciliationView } from './reconciliation.dto';
 import { ReconciliationService } from './reconciliation.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { toCsv } from '../common/csv/csv';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { CommissionCheck } from './commission-check';

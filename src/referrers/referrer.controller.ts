@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { PromoCodeView } from '../promo-codes/promo-code.dto';
 import { PromoCodeService } from '../promo-codes/promo-code.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { DomainEvents } from '../events/domain-events';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { User } from '../auth/user.entity';
 import { ProgramService } from '../program/program.service';
 import { PromoCodeService } from '../promo-codes/promo-code.service';

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../common/errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { NotificationService } from '../mail/notifications.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Public, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stripe-webhook.dto';
 import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
-import { Locale, pickLocale } from '../web/messages';
+import { Locale, pickLocale } from '../i18n/messages';
 import { AttributionHistoryView, ChangeAttributionDto } from './attribution.dto';
 import { AttributionService } from './attribution.service';
 

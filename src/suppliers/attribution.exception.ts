@@ -1,5 +1,5 @@
 import { DomainException, unreachable } from '../common/errors/domain.exception';
-import { Locale, translate } from '../web/messages';
+import { Locale, translate } from '../i18n/messages';
 import './suppliers.messages';
 
 export enum AttributionErrorCode {

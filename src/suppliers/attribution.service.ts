@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser } from '../auth/access.decorators';
+import { AuthUser } from '../access/access.decorators';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { ProgramService } from '../program/program.service';
 import { isSameCompany } from '../referrers/company-identity';
 import { SplitService } from '../splits/split.service';
-import { Locale } from '../web/messages';
+import { Locale } from '../i18n/messages';
 import { AttributionHistoryView } from './attribution.dto';
 import { AttributionErrorCode, AttributionException } from './attribution.exception';
 import { AttributionInForce, AttributionRepository, HistoryRow, InForceKey } from './attribution.repository';

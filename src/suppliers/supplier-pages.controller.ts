@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../auth/access.decorators';
+import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../access/access.decorators';
 import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { AuthService } from '../auth/auth.service';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { DomainException } from '../common/errors/domain.exception';
 import { PromoCodeQuoteView } from '../promo-codes/promo-code.dto';
 import { PromoCodeService } from '../promo-codes/promo-code.service';

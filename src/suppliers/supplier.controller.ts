@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Public, Roles } from '../auth/access.decorators';
+import { AuthUser, CurrentUser, Public, Roles } from '../access/access.decorators';
 import { LimitPerAddress } from '../auth/rate-limit.guard';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { SignUpSupplierDto, SupplierSignUpView, SupplierView } from './supplier.dto';
 import { SupplierService } from './supplier.service';

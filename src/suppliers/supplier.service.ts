@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../auth/auth.service';
 import { AuthService } from '../auth/auth.service';
-import { Role } from '../auth/role';
+import { Role } from '../access/role';
 import { User } from '../auth/user.entity';
 import { BillingCustomer, BillingService } from '../billing/billing.service';
 import { DomainEvents } from '../events/domain-events';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req, Res, DefaultValuePipe } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public, Roles } from '../auth/access.decorators';
-import { Role } from '../auth/role';
+import { Public, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
 import { DomainException } from '../common/errors/domain.exception';
 import { ViewService } from '../web/view.service';
 import { AddSuppressionDto, SuppressionView } from './suppression.dto';

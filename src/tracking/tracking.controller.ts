@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../access/access.decorators';
 import { BounceService } from './bounce.service';
 import { BounceReportDto, BounceResultView } from './tracking.dto';
 

@@ -2,8 +2,8 @@ import Handlebars from 'handlebars';
 import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, minorToDecimalString, pluralCategory } from '../money/money-format';
 import { moneyInputExample } from '../money/money-input';
 import '../common/errors/errors.messages';
-import './plurals.messages';
-import { Locale, translate } from './messages';
+import '../i18n/plurals.messages';
+import { Locale, translate } from '../i18n/messages';
 
 type Options = Handlebars.HelperOptions;
 const root = (o: Options): { locale: Locale; timeZone?: string } => o.data.root;

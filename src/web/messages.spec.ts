@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalogEntries, translate } from './messages';
+import { catalogEntries, translate } from '../i18n/messages';
 import { pluralCategory } from '../money/money-format';
 
 /** Loads every feature catalog (src/**\/*.messages.ts, compiled) so the check covers all of them. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
-import { Locale, LOCALES, pickLocale } from './messages';
+import { Locale, LOCALES, pickLocale } from '../i18n/messages';
 
 const store = new AsyncLocalStorage<Locale>();
 

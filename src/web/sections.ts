@@ -1,5 +1,5 @@
-import { Role } from '../auth/role';
-import type { MessageKey } from './messages';
+import { Role } from '../access/role';
+import type { MessageKey } from '../i18n/messages';
 
 /** One entry of the top bar. */
 export interface Section {

@@ -6,10 +6,10 @@ import type { Request, Response } from 'express';
 import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { registerFormatHelpers } from './format-helpers';
 import { DataSource } from 'typeorm';
-import type { Role } from '../auth/role';
+import type { Role } from '../access/role';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { csrfToken } from './csrf';
-import { Locale, pickLocale, translate } from './messages';
+import { Locale, pickLocale, translate } from '../i18n/messages';
 import { homeOf, navFor } from './sections';
 
 export function projectRoot(): string {

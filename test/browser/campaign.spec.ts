@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { StaffService } from '../../src/auth/staff.service';
 import { CampaignSender } from '../../src/campaigns/campaign-sender';
 import { browserSkipReason, launchBrowser } from '../support/browser';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { StaffService } from '../../src/auth/staff.service';
 import { addTags, adminToken, member, Member } from '../exchange-fixtures';
 import { browserSkipReason, launchBrowser } from '../support/browser';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { CampaignSender } from '../../src/campaigns/campaign-sender';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import { staffToken } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import { FakeStripe } from '../support/fake-stripe';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { createAudience, createCampaign, csvOf } from '../support/campaign-fixtures';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import { registerReferrer, staffToken } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import { staffToken } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

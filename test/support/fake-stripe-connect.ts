@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import Stripe from 'stripe';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { StaffService } from '../../src/auth/staff.service';
 import { LedgerService } from '../../src/ledger/ledger.service';
 import { AccountKind, PostingCause } from '../../src/ledger/ledger.types';

@@ -1,6 +1,6 @@
 import { MailerService } from '../../src/mail/mailer.service';
 import request from 'supertest';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/access/role';
 import { addTags, adminToken, member, submitLead } from '../exchange-fixtures';
 import { createAudience, createCampaign, csvOf } from './campaign-fixtures';
 import { signUpSupplier } from './fake-stripe-billing';

@@ -4,11 +4,11 @@ import type { Request, Response } from 'express';
 import { DomainException } from '../../common/errors/domain.exception';
 import { localizedErrorMessage } from '../../common/errors/errors.messages';
 import { ViewService } from '../../web/view.service';
-import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../access.decorators';
+import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../../access/access.decorators';
 import { sessionMeta } from '../auth.controller';
 import { AuthService } from '../auth.service';
 import { safeNext } from '../safe-next';
-import { ALL_ROLES } from '../role';
+import { ALL_ROLES } from '../../access/role';
 import { TwoFactorService } from './two-factor.service';
 import './two-factor.messages';
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorBody } from '../../common/errors/error-body';
-import { AuthUser, CurrentUser, Roles } from '../access.decorators';
+import { AuthUser, CurrentUser, Roles } from '../../access/access.decorators';
 import { ViewService } from '../../web/view.service';
-import { ALL_ROLES } from '../role';
+import { ALL_ROLES } from '../../access/role';
 import { RecoveryCodesView, TwoFactorCodeDto, TwoFactorSetupView, TwoFactorStatusView } from './two-factor.dto';
 import { TwoFactorService } from './two-factor.service';
 

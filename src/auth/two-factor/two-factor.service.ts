@@ -4,9 +4,9 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import type { AuthUser } from '../access.decorators';
+import type { AuthUser } from '../../access/access.decorators';
 import { RateLimitService } from '../rate-limit.service';
-import { Role } from '../role';
+import { Role } from '../../access/role';
 import { TwoFactorErrorCode, TwoFactorException } from './two-factor.exception';
 import { TwoFactorRepository } from './two-factor.repository';
 

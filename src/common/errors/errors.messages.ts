@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { pickLocale, registerMessages, translate } from '../../web/messages';
+import { pickLocale, registerMessages, translate } from '../../i18n/messages';
 
 /**
  * API error messages in the caller's language, by error code (`apiError.<CODE>[.<reason>]`;

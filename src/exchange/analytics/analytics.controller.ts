@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../auth/access.decorators';
-import { Role } from '../../auth/role';
+import { Roles } from '../../access/access.decorators';
+import { Role } from '../../access/role';
 import { AnalyticsQuery, ExchangeAnalyticsView } from './analytics.dto';
 import { AnalyticsService } from './analytics.service';
 

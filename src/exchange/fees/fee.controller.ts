@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { AuthUser, CurrentUser, Roles } from '../../auth/access.decorators';
-import { Role } from '../../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../../access/access.decorators';
+import { Role } from '../../access/role';
 import { MemberService } from '../members/member.service';
 import { MemberFeesView } from './fee.dto';
 import { FeeService } from './fee.service';

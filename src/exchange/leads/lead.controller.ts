@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../../auth/access.decorators';
-import { Role } from '../../auth/role';
+import { AuthUser, CurrentUser, Roles } from '../../access/access.decorators';
+import { Role } from '../../access/role';
 import { DealService } from '../deals/deal.service';
 import { MemberService } from '../members/member.service';
 import { NurtureService } from '../nurture/nurture.service';

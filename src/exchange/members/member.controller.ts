@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../../auth/access.decorators';
-import { Role } from '../../auth/role';
+import { AuthUser, ClientIp, CurrentUser, Public, Roles } from '../../access/access.decorators';
+import { Role } from '../../access/role';
 import { ApplicationView, ApplyDto, MemberProfileDto, MemberView, MemberStatusDto, RefuseMemberDto } from './member.dto';
 import { MemberService } from './member.service';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser } from '../../auth/access.decorators';
+import { AuthUser } from '../../access/access.decorators';
 import { AuthService } from '../../auth/auth.service';
-import { Role } from '../../auth/role';
+import { Role } from '../../access/role';
 import { ExchangeErrorCode, ExchangeException, parseMinor } from '../exchange.exception';
 import { RoutingService } from '../routing/routing.service';
 import { RulesService } from '../rules/rules.service';

@@ -1,4 +1,4 @@
-import { registerMessages } from '../../web/messages';
+import { registerMessages } from '../../i18n/messages';
 
 /** The operator's desk and analytics: period, filters, paging, member status changes. */
 registerMessages({

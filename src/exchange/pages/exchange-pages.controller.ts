@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, ClientIp, CurrentUser, Public, Roles, SESSION_COOKIE } from '../../auth/access.decorators';
+import { AuthUser, ClientIp, CurrentUser, Public, Roles, SESSION_COOKIE } from '../../access/access.decorators';
 import { AuthService } from '../../auth/auth.service';
-import { Role } from '../../auth/role';
+import { Role } from '../../access/role';
 import { pageError, pageNumber, parseForm } from '../../web/form';
 import { ViewService } from '../../web/view.service';
 import { AnalyticsService } from '../analytics/analytics.service';

@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import type { ViewService } from '../../web/view.service';
-import { CommonErrorCode, CommonException } from './common.exception';
-import { DomainException } from './domain.exception';
-import { localizedErrorMessage } from './errors.messages';
-import { inputErrorFromDatabase } from './input-guards';
+import type { ViewService } from './view.service';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { DomainException } from '../common/errors/domain.exception';
+import { localizedErrorMessage } from '../common/errors/errors.messages';
+import { inputErrorFromDatabase } from '../common/errors/input-guards';
 
 interface Normalized {
   status: number;
