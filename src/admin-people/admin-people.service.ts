@@ -76,7 +76,7 @@ export class AdminPeopleService {
       currency,
       statement: page.map((e: StatementEvent) => {
         const withContext = { ...e, context: contexts.get(e.postingId) ?? {} };
-        return { ...withContext, text: describeStatementEvent(locale, withContext, currency) };
+        return { ...withContext, text: describeStatementEvent(locale, withContext, currency, 'staff') };
       }),
       statementHasNext: all.length > statementPage * STATEMENT_PAGE,
       payout: {

@@ -5,9 +5,10 @@ import './commissions.messages';
 
 /**
  * One sentence per statement event, in the reader's words (no ledger account or batch id): the
- * referrer's earnings page and the admin's referrer page say the same thing.
+ * referrer's earnings page and the admin's referrer page say the same thing, to the referrer
+ * ("paid to your bank account") or, for staff, about them ("paid to the referrer's bank account").
  */
-export function describeStatementEvent(locale: Locale, e: StatementEvent, currency: string): string {
+export function describeStatementEvent(locale: Locale, e: StatementEvent, currency: string, voice: 'referrer' | 'staff' = 'referrer'): string {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, key, params);
   const c = e.context;
   const abs = BigInt(e.amount) < 0n ? -BigInt(e.amount) : BigInt(e.amount);
@@ -23,5 +24,10 @@ export function describeStatementEvent(locale: Locale, e: StatementEvent, curren
   if (e.kind === 'commission' && !c.holdEndsAt) key = 'statement.commissionNoHold';
   if (e.kind === 'payout_paid') key = c.payoutMethod === 'stripe_connect' ? 'statement.payout_paid.stripe' : 'statement.payout_paid.bank';
   if (e.kind === 'payout_returned') key = c.payoutStatus === 'failed' ? 'statement.payout_returned.failed' : 'statement.payout_returned.cancelled';
+  if (voice === 'staff') {
+    const staffKey = key.replace(/^statement\./, 'statement.staff.');
+    const text = t(staffKey, params);
+    if (text !== staffKey) return text;
+  }
   return t(key, params);
 }
