@@ -32,6 +32,7 @@ import { AudiencesModule } from './audiences/audiences.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
+import { AdminPeopleModule } from './admin-people/admin-people.module';
 
 @Module({})
 export class AppModule {
@@ -68,6 +69,7 @@ export class AppModule {
         CampaignsModule,
         TrackingModule,
         FunnelModule,
+        AdminPeopleModule,
       ],
       controllers: [HealthController, MetricsController],
     };

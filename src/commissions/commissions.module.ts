@@ -43,6 +43,6 @@ import { ReleaseHolds } from './release-holds';
     EarningsService,
     StatementContextService,
   ],
-  exports: [CommissionService, ExpectedCommissions, EarningsService],
+  exports: [CommissionService, ExpectedCommissions, EarningsService, StatementContextService, CommissionFactsRepository],
 })
 export class CommissionsModule {}

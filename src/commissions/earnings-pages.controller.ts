@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
-import { formatDate, formatMoney } from '../money/money-format';
 import { PayoutDetailsService } from '../payout-details/payout-details.service';
 import { payoutReadiness } from '../payout-details/payout-readiness';
 import { ProgramService } from '../program/program.service';
@@ -11,7 +10,8 @@ import { ReferrerService } from '../referrers/referrer.service';
 import { ViewService } from '../web/view.service';
 import { EarningsService } from './earnings.service';
 import { StatementContextService } from './statement-context.service';
-import { StatementEvent, statementEvents } from './statement-events';
+import { statementEvents } from './statement-events';
+import { describeStatementEvent } from './statement-text';
 import './commissions.messages';
 
 /** The referrer's earnings page: why money is (not) paid, balances stated plainly, referred suppliers, and the statement. */
@@ -48,26 +48,7 @@ export class EarningsPagesController {
       suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}` })),
       balances: balances.map((b) => ({ ...b, negative: BigInt(b.available) < 0n })),
       readiness: payoutReadiness(program.currency, BigInt(program.available), BigInt(settings.payoutMinimum), details.usable),
-      statement: events.map((e) => ({ ...e, text: this.describe(req, e, currency, locale), balanceKey: `commissions.balanceName.${e.balance}` })),
+      statement: events.map((e) => ({ ...e, text: describeStatementEvent(locale, e, currency), balanceKey: `commissions.balanceName.${e.balance}` })),
     });
-  }
-
-  /** One sentence per business event, in the reader's words (no ledger account or batch id). */
-  private describe(req: Request, e: StatementEvent, currency: string, locale: string): string {
-    const c = e.context;
-    const abs = BigInt(e.amount) < 0n ? -BigInt(e.amount) : BigInt(e.amount);
-    const params = {
-      invoice: c.invoiceNumber ? `№ ${c.invoiceNumber}` : this.views.t(req, 'statement.noNumber'),
-      company: c.supplierCompany ?? this.views.t(req, 'statement.aSupplier'),
-      amount: formatMoney(locale, e.amount, currency),
-      amountAbs: formatMoney(locale, abs, currency),
-      until: formatDate(locale, c.holdEndsAt, 'dayMonth'),
-      reason: c.failureReason ?? c.adjustmentReason ?? '',
-    };
-    let key: string = `statement.${e.kind}`;
-    if (e.kind === 'commission' && !c.holdEndsAt) key = 'statement.commissionNoHold';
-    if (e.kind === 'payout_paid') key = c.payoutMethod === 'stripe_connect' ? 'statement.payout_paid.stripe' : 'statement.payout_paid.bank';
-    if (e.kind === 'payout_returned') key = c.payoutStatus === 'failed' ? 'statement.payout_returned.failed' : 'statement.payout_returned.cancelled';
-    return this.views.t(req, key, params);
   }
 }

@@ -64,7 +64,8 @@ export class EarningsService {
   }
 }
 
-function supplierState(r: Record<string, any>): ReferredSupplierView['state'] {
+/** Where a supplier is: signed up, subscribed, paying or cancelled (from its attribution and billing rows). */
+export function supplierState(r: Record<string, any>): ReferredSupplierView['state'] {
   if (r.stopped_at || r.subscription_status === 'canceled' || r.subscription_status === 'incomplete_expired') return 'cancelled';
   if (r.first_paid_at) return 'paying';
   if (r.stripe_subscription_id) return 'subscribed';

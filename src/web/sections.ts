@@ -35,6 +35,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
     { href: '/console/audiences', label: 'nav.audiences' },
     { href: '/exchange/admin', label: 'nav.exchangeAdmin' },
     { href: '/exchange/admin/analytics', label: 'nav.exchangeAnalytics' },
+    { href: '/admin/referrers', label: 'nav.adminReferrers' },
   ],
 };
 

@@ -86,6 +86,15 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
+  // admin: referrers and suppliers
+  { who: Role.Admin, name: 'admin-referrers', path: () => '/admin/referrers' },
+  { who: Role.Admin, name: 'admin-referrers-search', path: (w) => `/admin/referrers?q=${w.referrer.code}` },
+  { who: Role.Admin, name: 'admin-referrers-none', path: () => '/admin/referrers?q=nobody-zzz' },
+  { who: Role.Admin, name: 'admin-referrer', path: (w) => `/admin/referrers/${w.referrer.id}` },
+  { who: Role.Admin, name: 'admin-referrer-paid', path: (w) => `/admin/referrers/${w.paidReferrer.id}` },
+  { who: Role.Admin, name: 'admin-referrer-unknown', path: () => '/admin/referrers/not-a-referrer', status: 404 },
+  { who: Role.Admin, name: 'admin-supplier', path: (w) => `/admin/suppliers/${w.supplier.id}?find=${w.paidReferrer.code}` },
+  { who: Role.Finance, name: 'admin-supplier-forbidden', path: (w) => `/admin/suppliers/${w.supplier.id}`, status: 403 },
   // notifications
   { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },
