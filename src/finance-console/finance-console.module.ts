@@ -5,6 +5,8 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { ProgramModule } from '../program/program.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { ReferrersModule } from '../referrers/referrers.module';
+import { FinanceAdjustmentsPagesController } from './finance-adjustments-pages.controller';
+import { FinanceAdjustmentsService } from './finance-adjustments.service';
 import { FinanceConsolePagesController } from './finance-console-pages.controller';
 import { FinanceConsoleRepository } from './finance-console.repository';
 import { FinanceConsoleService } from './finance-console.service';
@@ -12,7 +14,7 @@ import { FinanceConsoleService } from './finance-console.service';
 /** Finance's pages beyond payouts: the dashboard, adjustments, the audit log, reconciliation. */
 @Module({
   imports: [AdjustmentsModule, FinanceAuditModule, LedgerModule, ProgramModule, ReconciliationModule, ReferrersModule],
-  controllers: [FinanceConsolePagesController],
-  providers: [FinanceConsoleService, FinanceConsoleRepository],
+  controllers: [FinanceConsolePagesController, FinanceAdjustmentsPagesController],
+  providers: [FinanceConsoleService, FinanceConsoleRepository, FinanceAdjustmentsService],
 })
 export class FinanceConsoleModule {}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { Role } from '../src/auth/role';
+import { formatMoney } from '../src/money/money-format';
+import { formPost } from './support/browser-form';
+import { FakeStripe } from './support/fake-stripe';
+import { assertLedgerOk, auth, balancesOf, connectEnv, FakeStripeConnect, StaffUser, staffUser } from './support/fake-stripe-connect';
+import { registerReferrer } from './support/fixtures';
+import { startTestApp, TestApp } from './support/test-app';
+
+let t: TestApp;
+let fake: FakeStripe;
+let connect: FakeStripeConnect;
+let alice: StaffUser;
+let bob: StaffUser;
+
+beforeAll(async () => {
+  fake = await new FakeStripe().start();
+  connect = new FakeStripeConnect(fake);
+  t = await startTestApp('finance_pages', { env: connectEnv(fake) });
+  alice = await staffUser(t, Role.Finance);
+  bob = await staffUser(t, Role.Finance);
+});
+afterAll(async () => {
+  await t?.close();
+  await fake?.stop();
+});
+afterEach(() => assertLedgerOk(t));
+
+const cookieOf = (who: StaffUser) => `hs_session=${who.token}`;
+const page = (path: string, who: StaffUser, status = 200) => request(t.url).get(path).set('cookie', cookieOf(who)).set('accept', 'text/html').expect(status);
+const attr = (html: string, test: string, name: string) => new RegExp(`data-test="${test}"[^>]*data-${name}="([^"]*)"`).exec(html)?.[1];
+const attrs = (html: string, test: string, name: string) => [...html.matchAll(new RegExp(`data-test="${test}"[^>]*data-${name}="([^"]*)"`, 'g'))].map((m) => m[1]);
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+
+describe('/finance/adjustments', () => {
+  it('finds the referrer by name, company, email or code; the adjustment shows in the list and the balance; a double submit posts once', async () => {
+    const r = await registerReferrer(t, { fullName: 'Zinaida Kuznetsova', companyName: 'Polar Foods' });
+    const other = await registerReferrer(t, { fullName: 'Zakhar Kuznetsov', companyName: 'Tundra Trade' });
+    for (const q of ['zinaida kuz', 'Polar', r.email.toUpperCase(), r.code.toLowerCase()]) {
+      const html = (await page(`/finance/adjustments?q=${encodeURIComponent(q)}`, alice)).text;
+      assert.deepEqual(attrs(html, 'match', 'referrer'), [r.id], `"${q}" finds exactly her`);
+    }
+    const both = (await page('/finance/adjustments?q=Kuznetsov', alice)).text;
+    assert.deepEqual(attrs(both, 'match', 'referrer').sort(), [r.id, other.id].sort());
+    assert.match(both, /Zinaida Kuznetsova · Polar Foods/);
+    assert.match((await page('/finance/adjustments?q=nobody-like-this', alice)).text, /data-test="no-matches"/);
+
+    const form = (await page(`/finance/adjustments?referrer=${r.id}`, alice)).text;
+    assert.equal(attr(form, 'chosen-balance', 'available'), '0');
+    const key = hidden(form, 'key')!;
+    assert.match(key, /^[0-9a-f-]{36}$/);
+
+    // The first POST asks, in words, with the amount and the referrer.
+    const fields = { referrerId: r.id, direction: 'credit', amount: '1 350,50', reason: 'Offline invoice commission', key };
+    const ask = await formPost(t, '/finance/adjustments', cookieOf(alice)).send(fields).expect(200);
+    assert.match(ask.text, new RegExp(`Credit ${formatMoney('en', 135_050n, 'RUB').replace(/\./g, '\\.')} to Zinaida Kuznetsova · Polar Foods\\?`));
+    assert.equal((await balancesOf(t, r.id)).available, 0n, 'asking posts nothing');
+
+    // "Yes" twice (a double click): one adjustment.
+    const [a, b] = await Promise.all([
+      formPost(t, '/finance/adjustments', cookieOf(alice)).send({ ...fields, confirm: 'yes' }).expect(303),
+      formPost(t, '/finance/adjustments', cookieOf(alice)).send({ ...fields, confirm: 'yes' }).expect(303),
+    ]);
+    assert.equal(a.headers.location, b.headers.location);
+    assert.equal((await balancesOf(t, r.id)).available, 135_050n);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM payout_adjustments WHERE referrer_id = $1`, [r.id]);
+    assert.equal(n, 1);
+
+    const done = (await page(a.headers.location, alice)).text;
+    assert.match(done, new RegExp(`Adjustment posted: ${formatMoney('en', 135_050n, 'RUB').replace(/\./g, '\\.')} for Zinaida Kuznetsova · Polar Foods`));
+    const rows = attrs(done, 'adjustment-row', 'amount');
+    assert.equal(rows[0], '135050', 'the newest adjustment is first in the list');
+    assert.match(done, /Offline invoice commission/);
+    assert.ok(done.includes(alice.email), 'who made it');
+    assert.equal(attr((await page(`/finance/adjustments?referrer=${r.id}`, alice)).text, 'chosen-balance', 'available'), '135050');
+
+    // The same key with another amount is refused; a debit takes money back, in Russian.
+    const reused = await formPost(t, '/finance/adjustments', cookieOf(alice)).send({ ...fields, amount: '1', confirm: 'yes' }).expect(409);
+    assert.match(reused.text, /data-code="ADJUSTMENT_KEY_REUSED"/);
+    assert.notEqual(hidden(reused.text, 'key'), key, 'the form comes back with a fresh key');
+    const ru = await formPost(t, '/finance/adjustments?lang=ru', cookieOf(bob)).send({ referrerId: r.id, direction: 'debit', amount: '350,50', reason: 'Часть возвращена', key: 'debit-key-0001' }).expect(200);
+    assert.match(ru.text, new RegExp(`Списать ${formatMoney('ru', 35_050n, 'RUB')} у партнёра Zinaida Kuznetsova · Polar Foods\\?`));
+    assert.match(ru.text, new RegExp(`Доступный баланс станет ${formatMoney('ru', 100_000n, 'RUB')}`));
+    await formPost(t, '/finance/adjustments?lang=ru', cookieOf(bob)).send({ referrerId: r.id, direction: 'debit', amount: '350,50', reason: 'Часть возвращена', key: 'debit-key-0001', confirm: 'yes' }).expect(303);
+    assert.equal((await balancesOf(t, r.id)).available, 100_000n);
+    const audit = await request(t.url).get(`/api/finance/audit?subjectId=${r.id}&action=adjustment.create`).set(auth(alice.token)).expect(200);
+    assert.deepEqual(audit.body.map((x: any) => x.details.amount), ['-35050', '135050']);
+    await request(t.url).post('/api/adjustments').set(auth(alice.token)).send({ referrerId: r.id, amount: '-100000', reason: 'Settle test balance' }).expect(201);
+  });
+
+  it('refused input comes back under its field, keeping what was typed', async () => {
+    const r = await registerReferrer(t);
+    const base = { referrerId: r.id, direction: 'credit', key: 'refused-key-0001' };
+    const blank = await formPost(t, '/finance/adjustments', cookieOf(alice)).send({ ...base, amount: '7', reason: '  ' }).expect(422);
+    assert.match(blank.text, /data-code="ADJUSTMENT_REASON_REQUIRED"/);
+    assert.match(blank.text, /data-field="reason"/);
+    const tooPrecise = await formPost(t, '/finance/adjustments?lang=ru', cookieOf(alice)).send({ ...base, amount: '1 350,505', reason: 'Too precise' }).expect(422);
+    assert.match(tooPrecise.text, /data-field="amount">Слишком много знаков после запятой: введите сумму, например 1 350,50\./);
+    assert.match(tooPrecise.text, /value="1 350,505"/);
+    assert.match(tooPrecise.text, /value="Too precise"/);
+    const zero = await formPost(t, '/finance/adjustments', cookieOf(alice)).send({ ...base, amount: '0', reason: 'Nothing' }).expect(400);
+    assert.match(zero.text, /data-field="amount"/);
+    assert.equal((await balancesOf(t, r.id)).available, 0n);
+  });
+
+  it('an admin reads the list but has no form; a referrer may not open it', async () => {
+    const admin = await staffUser(t, Role.Admin);
+    const html = (await page('/finance/adjustments', admin)).text;
+    assert.doesNotMatch(html, /data-test="find-form"/);
+    const r = await registerReferrer(t);
+    await request(t.url).get('/finance/adjustments').set('cookie', `hs_session=${r.token}`).set('accept', 'text/html').expect(403);
+    await formPost(t, '/finance/adjustments', cookieOf(admin)).send({ referrerId: r.id, amount: '1', reason: 'nope', confirm: 'yes' }).expect(403);
+  });
+});
