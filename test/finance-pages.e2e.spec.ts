@@ -113,3 +113,57 @@ describe('/finance/adjustments', () => {
     await formPost(t, '/finance/adjustments', cookieOf(admin)).send({ referrerId: r.id, amount: '1', reason: 'nope', confirm: 'yes' }).expect(403);
   });
 });
+
+describe('/finance/audit', () => {
+  it('filters by who, what and dates (program time zone) narrow the rows; the CSV link carries the same filters', async () => {
+    const carol = await staffUser(t, Role.Finance);
+    const dave = await staffUser(t, Role.Finance);
+    const r = await registerReferrer(t, { fullName: 'Audit Target', companyName: 'Ledger Lane' });
+    await request(t.url).post('/api/adjustments').set(auth(carol.token)).send({ referrerId: r.id, amount: '1000', reason: 'Carol credits' }).expect(201);
+    await request(t.url).post('/api/adjustments').set(auth(dave.token)).send({ referrerId: r.id, amount: '-1000', reason: 'Dave debits' }).expect(201);
+    // Entries on known past days (inserted as the log writes them; the log refuses only changes).
+    const at = (iso: string, action: string) =>
+      t.db.query(`INSERT INTO finance_audit_log (at, actor_id, actor_email, action, subject_type, subject_id, details) VALUES ($1, $2, $3, $4, 'currency', 'RUB', '{"eligibleCount": 2, "eligibleTotal": "250000"}')`, [iso, carol.id, carol.email, action]);
+    await at('2026-03-02T23:59:59Z', 'payout.preview');
+    await at('2026-03-03T00:00:00Z', 'payout.preview');
+    await at('2026-03-04T23:59:59Z', 'payout.preview');
+    await at('2026-03-05T00:00:00Z', 'payout.preview');
+
+    const rows = async (query: string) => {
+      const html = (await page(`/finance/audit?${query}`, alice)).text;
+      return { html, actors: attrs(html, 'audit-row', 'actor'), actions: attrs(html, 'audit-row', 'action'), total: attr(html, 'audit', 'total') };
+    };
+    const byCarol = await rows(`actor=${encodeURIComponent(carol.email)}`);
+    assert.equal(byCarol.total, '5');
+    assert.ok(byCarol.actors.every((a) => a === carol.email));
+    assert.match(byCarol.html, /Adjusted a balance/);
+    assert.match(byCarol.html, /Audit Target · Ledger Lane/);
+    assert.match(byCarol.html, new RegExp(`${formatMoney('en', 1000n, 'RUB').replace(/\./g, '\\.')}: Carol credits`));
+    assert.doesNotMatch(byCarol.html, />adjustment\.create</, 'no raw action code');
+
+    const adjustments = await rows(`action=adjustment.create&actor=${encodeURIComponent(dave.email)}`);
+    assert.deepEqual([adjustments.total, adjustments.actions, adjustments.actors], ['1', ['adjustment.create'], [dave.email]]);
+
+    const march = await rows(`actor=${encodeURIComponent(carol.email)}&from=2026-03-03&to=2026-03-04`);
+    assert.equal(march.total, '2', 'from the first second of the 3rd to the last of the 4th');
+    assert.match(march.html, /Previewed a payout/);
+    assert.match(march.html, new RegExp(`2 referrers to pay, ${formatMoney('en', 250_000n, 'RUB').replace(/\./g, '\\.')}`));
+
+    const ru = (await page(`/finance/audit?lang=ru&actor=${encodeURIComponent(carol.email)}`, alice)).text;
+    assert.match(ru, /Корректировка баланса/);
+    assert.match(ru, /Просмотр выплат/);
+
+    const href = /data-test="audit-csv"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*data-test="audit-csv"/.exec(march.html)!;
+    const csvPath = (href[1] ?? href[2]).replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const csvQuery = new URL(csvPath, t.url).searchParams;
+    assert.equal(csvQuery.get('actor'), carol.email);
+    assert.equal(csvQuery.get('from'), '2026-03-03T00:00:00.000Z');
+    assert.equal(csvQuery.get('to'), '2026-03-05T00:00:00.000Z');
+    const csv = await request(t.url).get(csvPath).set('cookie', cookieOf(alice)).expect(200);
+    assert.equal(csv.text.trim().split('\n').length, 3, 'header and the two rows the page shows');
+
+    const bad = await request(t.url).get('/finance/audit?from=2026-02-30&action=payout.explode').set('cookie', cookieOf(alice)).set('accept', 'text/html').expect(400);
+    assert.match(bad.text, /data-field="from"/);
+    assert.match(bad.text, /data-field="action"/);
+  });
+});

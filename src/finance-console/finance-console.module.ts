@@ -7,6 +7,8 @@ import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { ReferrersModule } from '../referrers/referrers.module';
 import { FinanceAdjustmentsPagesController } from './finance-adjustments-pages.controller';
 import { FinanceAdjustmentsService } from './finance-adjustments.service';
+import { FinanceAuditPageService } from './finance-audit-page.service';
+import { FinanceAuditPagesController } from './finance-audit-pages.controller';
 import { FinanceConsolePagesController } from './finance-console-pages.controller';
 import { FinanceConsoleRepository } from './finance-console.repository';
 import { FinanceConsoleService } from './finance-console.service';
@@ -14,7 +16,7 @@ import { FinanceConsoleService } from './finance-console.service';
 /** Finance's pages beyond payouts: the dashboard, adjustments, the audit log, reconciliation. */
 @Module({
   imports: [AdjustmentsModule, FinanceAuditModule, LedgerModule, ProgramModule, ReconciliationModule, ReferrersModule],
-  controllers: [FinanceConsolePagesController, FinanceAdjustmentsPagesController],
-  providers: [FinanceConsoleService, FinanceConsoleRepository, FinanceAdjustmentsService],
+  controllers: [FinanceConsolePagesController, FinanceAdjustmentsPagesController, FinanceAuditPagesController],
+  providers: [FinanceConsoleService, FinanceConsoleRepository, FinanceAdjustmentsService, FinanceAuditPageService],
 })
 export class FinanceConsoleModule {}
