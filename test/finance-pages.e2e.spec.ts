@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { Role } from '../src/auth/role';
 import { formatMoney } from '../src/money/money-format';
 import { formPost } from './support/browser-form';
 import { FakeStripe } from './support/fake-stripe';
-import { assertLedgerOk, auth, balancesOf, connectEnv, FakeStripeConnect, StaffUser, staffUser } from './support/fake-stripe-connect';
-import { registerReferrer } from './support/fixtures';
+import { assertLedgerOk, auth, balancesOf, connectEnv, connectReferrer, FakeStripeConnect, seedAvailable, StaffUser, staffUser } from './support/fake-stripe-connect';
+import { registerReferrer, RegisteredReferrer } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -165,5 +166,62 @@ describe('/finance/audit', () => {
     const bad = await request(t.url).get('/finance/audit?from=2026-02-30&action=payout.explode').set('cookie', cookieOf(alice)).set('accept', 'text/html').expect(400);
     assert.match(bad.text, /data-field="from"/);
     assert.match(bad.text, /data-field="action"/);
+  });
+});
+
+/** A supplier referred by the referrer (20 % commission), billed through a Stripe customer, as billing writes it. */
+async function referredCustomer(r: RegisteredReferrer, company: string): Promise<{ customer: string; supplierId: string }> {
+  const customer = `cus_${randomBytes(6).toString('hex')}`;
+  const supplierId = await t.db.transaction(async (m) => {
+    const [user] = await m.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, 'x', 'supplier') RETURNING id`, [`supplier-${customer}@wholesale.example`]);
+    const [supplier] = await m.query(`INSERT INTO suppliers (user_id, company_name, company_tax_id, email_domain) VALUES ($1, $2, $3, 'wholesale.example') RETURNING id`, [user.id, company, String(Date.now()) + randomBytes(2).toString('hex')]);
+    await m.query(`INSERT INTO billing_accounts (supplier_id, stripe_customer_id) VALUES ($1, $2)`, [supplier.id, customer]);
+    const [code] = await m.query(`SELECT id FROM promo_codes WHERE referrer_id = $1`, [r.id]);
+    await m.query(`INSERT INTO supplier_attributions (supplier_id, referrer_id, promo_code_id, discount_bp, commission_bp, currency, via) VALUES ($1, $2, $3, 0, 2000, 'RUB', 'code')`, [supplier.id, r.id, code.id]);
+    return supplier.id as string;
+  });
+  return { customer, supplierId };
+}
+
+describe('/finance/reconciliation', () => {
+  it('shows both sides\' totals and each known difference in a sentence, with links; records nothing', async () => {
+    const r = await connectReferrer(t, connect);
+    const { customer, supplierId } = await referredCustomer(r, 'Northern Wholesale');
+    const now = Math.floor(Date.now() / 1000);
+    const missed = `in_${randomBytes(8).toString('hex')}`;
+    fake.save({ id: missed, object: 'invoice', customer, status: 'paid', currency: 'rub', amount_paid: 1_200_000, total: 1_200_000, created: now, status_transitions: { paid_at: now } });
+    await seedAvailable(t, r.id, 1_000n, 'RUB', 'in_ghost0002'); // a commission for an invoice Stripe never saw
+    const stray = fake.save({ id: `tr_${randomBytes(8).toString('hex')}`, object: 'transfer', amount: 4_200, currency: 'rub', destination: r.accountId, transfer_group: null, metadata: {}, created: now, seq: 1e9 });
+    const [{ n: auditBefore }] = await t.db.query(`SELECT count(*)::int AS n FROM finance_audit_log`);
+
+    const en = (await page('/finance/reconciliation', alice)).text;
+    assert.equal(attr(en, 'rec-state', 'state'), 'checked');
+    const kinds = attrs(en, 'rec-difference', 'kind');
+    const refs = attrs(en, 'rec-difference', 'ref');
+    assert.deepEqual(kinds.map((k, i) => `${k}:${refs[i]}`).sort(), [`commission_without_paid_invoice:in_ghost0002`, `paid_invoice_without_commission:${missed}`, `transfer_without_payout:${stray.id}`].sort());
+    const m = (n: bigint) => formatMoney('en', n, 'RUB').replace(/\./g, '\\.');
+    const today = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date());
+    assert.match(en, new RegExp(`Invoice ${missed} of Northern Wholesale was paid ${m(1_200_000n)} \\(tax excluded\\) on ${today}, but no commission was recorded; the program&#x27;s rules expect ${m(240_000n)}\\.`));
+    assert.match(en, new RegExp(`A commission of ${m(1_000n)} was recorded for invoice in_ghost0002, but Stripe does not know that invoice\\.`));
+    assert.match(en, new RegExp(`Stripe made transfer ${stray.id} of ${m(4_200n)}, but no payment recorded paid here matches it\\.`));
+    assert.equal(attr(en, 'rec-total-commissions', 'differs'), 'yes');
+    assert.doesNotMatch(en, /\/admin\/suppliers\//, 'finance gets no link to an admin page');
+    assert.match(en, /\/api\/reconciliation\/commissions\.csv\?from(=|&#x3D;)\d{4}-\d{2}-01T/);
+    assert.doesNotMatch(en, />paid_invoice_without_commission</);
+
+    const ru = (await page('/finance/reconciliation?lang=ru', bob)).text;
+    assert.match(ru, new RegExp(`Счёт ${missed} поставщика «Northern Wholesale» оплачен на ${formatMoney('ru', 1_200_000n, 'RUB')} \\(без налога\\)`));
+    assert.match(ru, /Stripe такого счёта не знает/);
+
+    const admin = await staffUser(t, Role.Admin);
+    assert.match((await page('/finance/reconciliation', admin)).text, new RegExp(`href="/admin/suppliers/${supplierId}"`));
+
+    const [{ n: auditAfter }] = await t.db.query(`SELECT count(*)::int AS n FROM finance_audit_log`);
+    assert.equal(auditAfter, auditBefore, 'reading the page records nothing');
+
+    const bad = await request(t.url).get('/finance/reconciliation?from=2026-13&to=2026-01').set('cookie', cookieOf(alice)).set('accept', 'text/html').expect(400);
+    assert.match(bad.text, /data-field="from"/);
+    // Settle what this test left on the books.
+    await request(t.url).post('/api/adjustments').set(auth(alice.token)).send({ referrerId: r.id, amount: '-1000', reason: 'Settle test balance' }).expect(201);
   });
 });
