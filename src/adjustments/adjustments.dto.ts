@@ -20,6 +20,11 @@ export class CreateAdjustmentDto {
   @IsString({ message: 'reason is required: say why the balance changes' })
   @MaxLength(500)
   reason: string;
+
+  @ApiPropertyOptional({ description: 'Chosen by the client, once per intended adjustment: the same key posts once (a repeat answers with the first adjustment; the same key with other values is refused)', example: '2f1c9a7e-1b7d-4c52-9a53-3f0f1f1f2a10' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:.-]{8,100}$/, { message: 'idempotencyKey must be 8–100 letters, digits or _:.-' })
+  idempotencyKey?: string;
 }
 
 export class AdjustmentView {
@@ -37,6 +42,8 @@ export class AdjustmentView {
   createdBy: string;
   @ApiProperty({ description: 'When' })
   createdAt: Date;
-  @ApiProperty({ description: 'Referrer\'s available balance after it, minor units' })
+  @ApiProperty({ description: 'Referrer\'s available balance after it, minor units (for a repeated key: the balance now)' })
   availableAfter: string;
+  @ApiPropertyOptional({ description: 'True when the idempotency key had already posted this adjustment and nothing new was posted' })
+  replayed?: boolean;
 }

@@ -51,6 +51,19 @@ export class FinanceAuditService {
     return (await qb.getMany()).map(toView);
   }
 
+  /** How many entries match the filters (for paging). */
+  count(q: FinanceAuditQuery): Promise<number> {
+    return this.filtered(q).getCount();
+  }
+
+  /** Everyone who may appear in the log: finance and admin staff, and anyone who ever acted. By email. */
+  async actors(): Promise<string[]> {
+    const rows: { email: string }[] = await this.db.query(
+      `SELECT email FROM users WHERE role IN ('finance', 'admin') UNION SELECT actor_email FROM finance_audit_log ORDER BY 1`,
+    );
+    return [...new Set(rows.map((r) => r.email.toLowerCase()))];
+  }
+
   private filtered(q: FinanceAuditQuery) {
     const qb = this.db.manager.createQueryBuilder(FinanceAuditEntry, 'a');
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });

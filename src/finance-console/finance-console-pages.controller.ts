@@ -40,7 +40,7 @@ export class FinanceConsolePagesController {
         negativeTotal: d.negativeTotal.toString(),
       },
       failedDays: FAILED_ITEMS_DAYS,
-      month: { label: formatDate(locale, period.from, 'month', timeZone), value: monthText(y, m), query: `from=${period.from.toISOString()}&to=${period.to.toISOString()}` },
+      month: { label: formatDate(locale, period.from, 'month', timeZone), value: monthText(y, m) },
     });
   }
 }

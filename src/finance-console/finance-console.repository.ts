@@ -65,4 +65,22 @@ export class FinanceConsoleRepository {
     const rows: { invoice_id: string; supplier_id: string }[] = await this.db.query(`SELECT DISTINCT invoice_id, supplier_id FROM commissions WHERE invoice_id = ANY($1::text[])`, [invoiceIds]);
     return new Map(rows.map((r) => [r.invoice_id, r.supplier_id]));
   }
+
+  /** Suppliers' company names by id (for sentences about their invoices). */
+  async supplierNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; company_name: string }[] = await this.db.query(`SELECT id, company_name FROM suppliers WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, r.company_name]));
+  }
+
+  /** The batch and referrer of payout items by item id (for links to the batch page). */
+  async itemsByIds(ids: string[]): Promise<Map<string, { batchId: string; referrerId: string; createdAt: Date }>> {
+    const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (valid.length === 0) return new Map();
+    const rows: { id: string; batch_id: string; referrer_id: string; created_at: Date }[] = await this.db.query(
+      `SELECT i.id, i.batch_id, i.referrer_id, b.created_at FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id WHERE i.id = ANY($1::uuid[])`,
+      [valid],
+    );
+    return new Map(rows.map((r) => [r.id, { batchId: r.batch_id, referrerId: r.referrer_id, createdAt: r.created_at }]));
+  }
 }

@@ -3,6 +3,7 @@ import { AuthUser } from '../access/access.decorators';
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind } from '../ledger/ledger.types';
 import { ProgramService } from '../program/program.service';
+import { ReconciliationView } from '../reconciliation/reconciliation.dto';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { ReferrerService } from '../referrers/referrer.service';
 import { StripeErrorCode, StripeException } from '../stripe/stripe.client';
@@ -13,6 +14,7 @@ import { monthPeriod, todayIn } from '../common/zoned-dates';
 export const FAILED_ITEMS_DAYS = 30;
 
 export type Who = { fullName: string; companyName: string; email: string };
+export type ReconciliationState = 'checked' | 'not_configured' | 'unavailable';
 
 export interface FinanceDashboard {
   currency: string;
@@ -25,7 +27,7 @@ export interface FinanceDashboard {
   failed: { count: number; rows: (FailedItemRow & { who?: Who })[] };
   negative: { referrerId: string; balance: bigint; who?: Who }[];
   negativeTotal: bigint;
-  reconciliation: { month: [number, number]; state: 'checked' | 'not_configured' | 'unavailable'; differences: number };
+  reconciliation: { month: [number, number]; state: ReconciliationState; differences: number };
 }
 
 /** What finance must act on, from the services that own each figure. */
@@ -62,15 +64,20 @@ export class FinanceConsoleService {
   }
 
   /** Differences between the books and Stripe this month (a check that records nothing). */
-  private async monthDifferences(y: number, m: number, timeZone: string): Promise<{ state: 'checked' | 'not_configured' | 'unavailable'; differences: number }> {
+  private async monthDifferences(y: number, m: number, timeZone: string): Promise<{ state: ReconciliationState; differences: number }> {
     const { from, to } = monthPeriod(y, m, timeZone);
+    const r = await this.reconcile(from, to);
+    return { state: r.state, differences: r.view?.differences.length ?? 0 };
+  }
+
+  /** The books against Stripe for a period, recording nothing; Stripe missing or unreachable is a state, not an error. */
+  async reconcile(from: Date, to: Date): Promise<{ state: ReconciliationState; view?: ReconciliationView }> {
     try {
-      const view = await this.reconciliation.check(from, to);
-      return { state: 'checked', differences: view.differences.length };
+      return { state: 'checked', view: await this.reconciliation.check(from, to) };
     } catch (err) {
-      if (err instanceof StripeException && err.code === StripeErrorCode.STRIPE_NOT_CONFIGURED) return { state: 'not_configured', differences: 0 };
+      if (err instanceof StripeException && err.code === StripeErrorCode.STRIPE_NOT_CONFIGURED) return { state: 'not_configured' };
       this.logger.warn(`reconciliation check failed: ${(err as Error).message}`);
-      return { state: 'unavailable', differences: 0 };
+      return { state: 'unavailable' };
     }
   }
 }

@@ -6,11 +6,7 @@ import { Role } from '../access/role';
 import { TwoFactorErrorCode, TwoFactorException } from '../auth/two-factor/two-factor.exception';
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import '../auth/two-factor/two-factor.messages';
-import { CreateAdjustmentDto } from '../adjustments/adjustments.dto';
-import { AdjustmentsService } from '../adjustments/adjustments.service';
 import { formatDate, formatMoney } from '../money/money-format';
-import { moneyInputExample, parseMoneyInput } from '../money/money-input';
-import { ProgramService } from '../program/program.service';
 import { ReferrerService } from '../referrers/referrer.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
@@ -21,11 +17,12 @@ import { PayoutsService } from './payouts.service';
 import './payouts.messages';
 
 /** Export links for the current calendar month (UTC). */
-function monthReports(locale: string): { period: string; query: string } {
+function monthReports(locale: string): { period: string; query: string; month: string } {
   const now = new Date();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { period: formatDate(locale, from, 'month'), query: `from=${from.toISOString()}&to=${to.toISOString()}` };
+  const month = from.toISOString().slice(0, 7);
+  return { period: formatDate(locale, from, 'month'), query: `from=${from.toISOString()}&to=${to.toISOString()}`, month: `from=${month}&to=${month}` };
 }
 
 /** Finance's payout console: preview → create → approve (second user) → execute → mark bank items. */
@@ -36,32 +33,14 @@ export class PayoutsPagesController {
     private readonly views: ViewService,
     private readonly payouts: PayoutsService,
     private readonly executor: PayoutExecutor,
-    private readonly adjustments: AdjustmentsService,
     private readonly referrers: ReferrerService,
-    private readonly program: ProgramService,
     private readonly twoFactor: TwoFactorService,
   ) {}
 
   @Get()
   @Roles(Role.Finance, Role.Admin)
   async console(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const notice = req.query.done === 'adjusted' ? this.views.t(req, 'payouts.done.adjusted') : undefined;
-    await this.renderConsole(req, res, user, { notice });
-  }
-
-  @Post('adjustments')
-  @Roles(Role.Finance)
-  async adjust(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
-    try {
-      const currency = (await this.program.settings()).currency.trim();
-      const minor = parseMoneyInput(body.amount ?? '', currency, { allowNegative: true, field: 'amount' });
-      const dto = await parseForm(CreateAdjustmentDto, { referrerId: body.referrerId, amount: minor.toString(), reason: body.reason ?? '' });
-      await this.adjustments.create(dto, user);
-      res.redirect(303, '/finance/payouts?done=adjusted');
-    } catch (err) {
-      const { status, error } = pageError(err);
-      await this.renderConsole(req, res, user, { error, adjustment: { referrerId: body.referrerId, amount: body.amount, reason: body.reason } }, status);
-    }
+    await this.renderConsole(req, res, user, {});
   }
 
   @Post('batches')
@@ -183,7 +162,6 @@ export class PayoutsPagesController {
           excluded: preview.excluded.map((r) => ({ ...r, who: names.get(r.referrerId), reasonKey: `payouts.reason.${r.reason}` })),
         },
         batches: batches.map((b) => ({ ...b, statusKey: `payouts.status.${b.status}` })),
-        amountExample: moneyInputExample(preview.currency, this.views.locale(req)),
         canWrite: user.role === Role.Finance,
         reports: monthReports(this.views.locale(req)),
         ...ctx,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdjustmentsModule } from '../adjustments/adjustments.module';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { MailModule } from '../mail/mail.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
@@ -18,7 +17,7 @@ import { StripeModule } from '../stripe/stripe.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
+  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],

@@ -49,14 +49,15 @@ export class CommissionCheck {
     const differences: ReconciliationDifferenceView[] = [];
     const expected = await this.expected.of(this.db.manager, paid);
     const recorded = await this.repo.recordedCommissions(paid.map((p) => p.invoiceId));
+    const paidAt = new Map(paid.map((p) => [p.invoiceId, p.paidAt]));
     for (const e of expected) {
       const got = recorded.get(e.invoiceId) ?? 0n;
       if (got === e.commission) continue;
       const rule = e.commissionBp === null ? 'no commission is due (no attribution, outside the commission months or after the stop date)' : `${formatBasisPoints(e.commissionBp)} of ${e.netPaid} net paid, tax excluded, is ${e.commission}`;
       differences.push(
         got === 0n
-          ? { kind: 'paid_invoice_without_commission', ref: e.invoiceId, stripeAmount: e.netPaid.toString(), recordedAmount: null, detail: `Stripe shows the invoice of a referred supplier paid: ${rule}, but no commission was accrued`, supplierId: e.supplierId, expectedAmount: e.commission.toString() }
-          : { kind: 'commission_mismatch', ref: e.invoiceId, stripeAmount: e.commission.toString(), recordedAmount: got.toString(), detail: `The ledger holds ${got} as the invoice's commission; ${rule}`, supplierId: e.supplierId, expectedAmount: e.commission.toString() },
+          ? { kind: 'paid_invoice_without_commission', ref: e.invoiceId, stripeAmount: e.netPaid.toString(), recordedAmount: null, detail: `Stripe shows the invoice of a referred supplier paid: ${rule}, but no commission was accrued`, supplierId: e.supplierId, expectedAmount: e.commission.toString(), paidAt: paidAt.get(e.invoiceId) }
+          : { kind: 'commission_mismatch', ref: e.invoiceId, stripeAmount: e.commission.toString(), recordedAmount: got.toString(), detail: `The ledger holds ${got} as the invoice's commission; ${rule}`, supplierId: e.supplierId, expectedAmount: e.commission.toString(), paidAt: paidAt.get(e.invoiceId) },
       );
     }
 
@@ -72,6 +73,7 @@ export class CommissionCheck {
           stripeAmount: inv ? String(inv.amount_paid) : null,
           recordedAmount: String(c.amount),
           detail: inv ? `Stripe shows the invoice ${inv.status}` : 'Stripe does not know the invoice',
+          stripeStatus: inv ? inv.status : null,
         });
       }
     }

@@ -32,6 +32,12 @@ export class ReconciliationDifferenceView {
   supplierId?: string | null;
   @ApiPropertyOptional({ description: 'Commission the rules expect for the invoice, minor units (invoice differences)', type: String })
   expectedAmount?: string;
+  @ApiPropertyOptional({ description: 'When Stripe shows the invoice paid (invoice differences)', type: Date })
+  paidAt?: Date;
+  @ApiPropertyOptional({ description: 'The invoice status Stripe shows, or null when Stripe does not know it (commission_without_paid_invoice)', nullable: true, type: String })
+  stripeStatus?: string | null;
+  @ApiPropertyOptional({ description: 'The payout item the difference is about, when known (transfer and payout differences)', type: String })
+  payoutItemId?: string;
 }
 
 export class ReconciliationView {

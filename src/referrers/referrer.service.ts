@@ -7,6 +7,7 @@ import { User } from '../auth/user.entity';
 import { ProgramService } from '../program/program.service';
 import { PromoCodeService } from '../promo-codes/promo-code.service';
 import { SplitService } from '../splits/split.service';
+import { likeContains } from '../common/sql/like';
 import { emailDomain, isPlausibleTaxId, normalizeTaxId } from './company-identity';
 import { OfferAcceptance } from './offer-acceptance.entity';
 import { ReferrerCabinetView, RegisterReferrerDto, RegistrationView, ReferrerSummaryView } from './referrer.dto';
@@ -121,6 +122,34 @@ export class ReferrerService {
       code: x.code as string,
       codeStatus: x.status as string,
       createdAt: x.created_at as Date,
+    }));
+  }
+
+  /**
+   * Referrers whose name, company or email contains the text, or whose promo code is it (any case),
+   * best matches first: exact code or email, then by name. For staff picking a referrer.
+   */
+  async search(text: string, limit = 20): Promise<(ReferrerSummaryView & { exact: boolean })[]> {
+    const q = text.trim().replace(/\s+/g, ' ').slice(0, 200);
+    if (q === '') return [];
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT r.id, u.email, r.full_name, r.company_name, p.code, p.status, r.created_at, (c.id IS NOT NULL OR lower(u.email) = lower($2)) AS exact
+         FROM referrers r JOIN users u ON u.id = r.user_id
+         LEFT JOIN LATERAL (SELECT code, status FROM promo_codes WHERE referrer_id = r.id ORDER BY status = 'active' DESC, created_at DESC LIMIT 1) p ON true
+         LEFT JOIN promo_codes c ON c.referrer_id = r.id AND c.code = upper($2)
+        WHERE r.full_name ILIKE $1 OR r.company_name ILIKE $1 OR u.email ILIKE $1 OR c.id IS NOT NULL
+        ORDER BY exact DESC, r.full_name, r.company_name, r.id LIMIT $3`,
+      [likeContains(q), q, Math.min(Math.max(1, limit), 100)],
+    );
+    return rows.map((x) => ({
+      id: x.id as string,
+      email: x.email as string,
+      fullName: x.full_name as string,
+      companyName: x.company_name as string,
+      code: (x.code as string | null) ?? '',
+      codeStatus: (x.status as string | null) ?? '',
+      createdAt: x.created_at as Date,
+      exact: x.exact === true,
     }));
   }
 

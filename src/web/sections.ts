@@ -22,6 +22,9 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
   [Role.Finance]: [
     { href: '/finance', label: 'nav.financeHome' },
     { href: '/finance/payouts', label: 'nav.payouts' },
+    { href: '/finance/adjustments', label: 'nav.adjustments' },
+    { href: '/finance/audit', label: 'nav.audit' },
+    { href: '/finance/reconciliation', label: 'nav.reconciliation' },
   ],
   [Role.Marketer]: [
     { href: '/console/campaigns', label: 'nav.campaigns' },

@@ -57,6 +57,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const paidReferrer = await bankReferrer(t, 'Ivan Sidorov');
   await seedAvailable(t, paidReferrer.id, 500_000n);
   const batch = await request(t.url).post('/api/payouts/batches').set(bearer(finance)).send({}).expect(201);
+  await request(t.url).post('/api/adjustments').set(bearer(finance)).send({ referrerId: referrer.id, amount: '15000', reason: 'Bonus for the first supplier' }).expect(201);
 
   const kept = await t.app.get(MailerService).send({ to: referrer.email, subject: 'Welcome to the program', html: '<p>Welcome</p>', text: 'Welcome', kind: 'other' });
   return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails };
