@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../auth/access.decorators';
+import { AuthUser, ClientIp, CurrentUser, Public, Roles, SESSION_COOKIE } from '../auth/access.decorators';
 import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { AuthService } from '../auth/auth.service';
 import { Role } from '../auth/role';
@@ -14,6 +14,7 @@ import { InvoiceView } from '../billing/billing.dto';
 import { errorText } from '../web/format-helpers';
 import { SignUpSupplierDto, SupplierView } from './supplier.dto';
 import { SupplierService } from './supplier.service';
+import { LinkVisitCounter, VISITOR_COOKIE, VISITOR_COOKIE_MS } from '../referral-links/link-visit-counter';
 import './suppliers.messages';
 
 /** Stripe's subscription and invoice states the catalog names; anything newer reads as "other". */
@@ -33,13 +34,22 @@ export class SupplierPagesController {
     private readonly suppliers: SupplierService,
     private readonly codes: PromoCodeService,
     private readonly auth: AuthService,
+    private readonly visits: LinkVisitCounter,
   ) {}
 
+  /**
+   * The referral link. Counts the visit (the one write of a GET, see LinkVisitCounter: once per
+   * visitor, code and day; never fails the page), remembers the code, goes to the sign-up form.
+   */
   @Get('join')
   @Public()
-  join(@Query('ref') ref: string | undefined, @Res() res: Response): void {
+  async join(@Query('ref') ref: string | undefined, @Req() req: Request, @Res() res: Response, @ClientIp() ip: string): Promise<void> {
     if (typeof ref === 'string' && /^[A-Za-z0-9 -]{1,40}$/.test(ref)) {
       res.cookie(REFERRAL_COOKIE, ref.trim().toUpperCase(), { httpOnly: true, sameSite: 'lax', path: '/', maxAge: REFERRAL_COOKIE_MS });
+      const visitor = { cookie: req.cookies?.[VISITOR_COOKIE], ip, userAgent: req.headers['user-agent'], method: req.method };
+      const id = this.visits.visitorId(visitor);
+      if (visitor.cookie !== id) res.cookie(VISITOR_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: VISITOR_COOKIE_MS, secure: req.secure });
+      await this.visits.record(ref, visitor);
     }
     res.redirect(303, '/suppliers/signup');
   }

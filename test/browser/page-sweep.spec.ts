@@ -86,6 +86,8 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
+  // referral links and dashboards
+  { who: Role.Admin, name: 'referral-links', path: () => '/admin/referral-links' },
   // notifications
   { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },
