@@ -32,6 +32,8 @@ import { AudiencesModule } from './audiences/audiences.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
+import { ReferralLinksModule } from './referral-links/referral-links.module';
+import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard.module';
 
 @Module({})
 export class AppModule {
@@ -68,6 +70,8 @@ export class AppModule {
         CampaignsModule,
         TrackingModule,
         FunnelModule,
+        ReferralLinksModule,
+        ReferrerDashboardModule,
       ],
       controllers: [HealthController, MetricsController],
     };
