@@ -34,6 +34,7 @@ import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
 import { ReferralLinksModule } from './referral-links/referral-links.module';
 import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard.module';
+import { SupplierHomeModule } from './supplier-home/supplier-home.module';
 
 @Module({})
 export class AppModule {
@@ -72,6 +73,7 @@ export class AppModule {
         FunnelModule,
         ReferralLinksModule,
         ReferrerDashboardModule,
+        SupplierHomeModule,
       ],
       controllers: [HealthController, MetricsController],
     };

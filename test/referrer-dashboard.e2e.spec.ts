@@ -104,7 +104,7 @@ describe('the referrer dashboard', () => {
       const readiness = lang === 'en' ? `${money('8000')} of the ${money('100000')} payout minimum: ${money('92000')} more` : `${money('8000')} из минимальной выплаты ${money('100000')}: ещё ${money('92000')}`;
       assert.ok(html.includes(readiness), `${lang}: below-minimum sentence`);
       assert.match(html, /data-test="needs-details"/);
-      const hold = lang === 'en' ? `${money('5000')} is still on hold until ${formatDate('en', holdEnds)}.` : `${money('5000')} ещё в удержании до ${formatDate('ru', holdEnds)}.`;
+      const hold = lang === 'en' ? `${money('5000')} is still on hold until ${formatDate('en', holdEnds)}.` : `${money('5000')} ещё в удержании — до ${formatDate('ru', holdEnds)}`;
       assert.ok(html.includes(hold), `${lang}: on-hold sentence ${hold}`);
       const path = new RegExp(`data-code="${r.code}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
       assert.equal(text(path, 'visit-rate'), lang === 'en' ? '50.00%' : '50,00\u00a0%');

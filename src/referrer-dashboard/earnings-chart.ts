@@ -31,7 +31,7 @@ export function earningsBarsSvg(bars: EarningsBar[], title: string, zeroText: st
     const y = b.value >= 0n ? zeroY - h : zeroY;
     const cx = (i * slot + slot / 2).toFixed(1);
     const bar = b.value === 0n ? '' : `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(h, 1).toFixed(1)}" class="${b.value < 0n ? 'bar-negative' : 'bar'}" data-month="${esc(b.key)}"><title>${esc(b.label)}: ${esc(b.text)}</title></rect>`;
-    return `${bar}<text x="${cx}" y="${TOP + PLOT_H + 16}" font-size="12" text-anchor="middle" fill="#4b5563">${esc(b.label)}</text>`;
+    return `${bar}<text x="${cx}" y="${TOP + PLOT_H + 16}" font-size="10" text-anchor="middle" fill="#4b5563">${esc(b.label)}</text>`;
   });
   const plotEnd = W - GUTTER;
   const top = max > 0n ? `<line x1="0" y1="${TOP}" x2="${plotEnd}" y2="${TOP}" stroke="#e5e7eb"/><text x="${plotEnd + 4}" y="${TOP + 4}" font-size="11" fill="#4b5563">${esc(bars.find((b) => b.value === max)?.text ?? '')}</text>` : '';

@@ -65,7 +65,7 @@ registerMessages({
     'dashboard.blocker.negative_balance': 'Возврат забрал уже доступную или выплаченную комиссию: {amount} покрывается новыми комиссиями, прежде чем что-то будет выплачено.',
     'dashboard.blocker.below_minimum': 'Меньше минимальной выплаты {minimum}: нужно ещё {amount}.',
     'dashboard.blocker.no_payout_details': 'Реквизиты для выплат не указаны: без них ничего выплатить нельзя.',
-    'dashboard.blocker.on_hold': '{amount} ещё в удержании до {date}.',
+    'dashboard.blocker.on_hold': '{amount} ещё в удержании — до {date}',
     'dashboard.blocker.on_hold_undated': '{amount} ещё в удержании.',
     'dashboard.chart': 'Заработано по месяцам',
     'dashboard.chartTitle': 'Заработано по месяцам за последние 12 месяцев',
