@@ -8,7 +8,7 @@ import { ViewService } from '../web/view.service';
 import { ReferralLinksRepository } from './referral-links.repository';
 import './referral-links.messages';
 
-const PER_PAGE = 50;
+const PER_PAGE = 25;
 
 /** The admin's view of every referral code: visits of its link (people, bots), sign-ups, paying, rates. */
 @ApiExcludeController()

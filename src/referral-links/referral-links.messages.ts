@@ -42,7 +42,7 @@ registerMessages({
     'links.col.referrer': 'Партнёр',
     'links.col.people': 'Переходы (люди)',
     'links.col.bots': 'Переходы (боты)',
-    'links.col.signUps': 'Зарегистрировались',
+    'links.col.signUps': 'Регистрации',
     'links.col.paying': 'Платят',
     'links.col.visitToSignUp': 'Переход → регистрация',
     'links.col.signUpToPaying': 'Регистрация → оплата',

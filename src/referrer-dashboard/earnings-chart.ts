@@ -8,7 +8,7 @@ export interface EarningsBar {
 
 const W = 480;
 /** Right-hand gutter for the axis figures (the largest month, zero). */
-const GUTTER = 78;
+const GUTTER = 104;
 const TOP = 10;
 const PLOT_H = 150;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -77,7 +77,7 @@ registerMessages({
     'dashboard.col.code': 'Код',
     'dashboard.col.visits': 'Переходы (люди)',
     'dashboard.col.bots': 'Боты',
-    'dashboard.col.signUps': 'Зарегистрировались',
+    'dashboard.col.signUps': 'Регистрации',
     'dashboard.col.viaLink': 'По ссылке',
     'dashboard.col.paying': 'Платят',
     'dashboard.col.visitToSignUp': 'Переход → регистрация',
