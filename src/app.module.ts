@@ -33,6 +33,9 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
 import { AdminPeopleModule } from './admin-people/admin-people.module';
+import { ReferralLinksModule } from './referral-links/referral-links.module';
+import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard.module';
+import { SupplierHomeModule } from './supplier-home/supplier-home.module';
 
 @Module({})
 export class AppModule {
@@ -70,6 +73,9 @@ export class AppModule {
         TrackingModule,
         FunnelModule,
         AdminPeopleModule,
+        ReferralLinksModule,
+        ReferrerDashboardModule,
+        SupplierHomeModule,
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -22,6 +22,9 @@ const GET_EXEMPT_TABLES: string[] = [
   'rate_limits',
   // Sliding session expiry: an authenticated request renews last_seen_at (at most once a minute).
   'auth_sessions',
+  // Visits of a referral link (GET /join?ref=CODE): counting them is the link's job, like the open
+  // pixel's. One INSERT … ON CONFLICT DO NOTHING per visitor, code and day; no business state.
+  'link_visits',
 ];
 
 let t: TestApp;

@@ -37,3 +37,14 @@ export class BillingView {
   @ApiProperty({ description: 'Invoices as Stripe reported them, newest first', type: [InvoiceView] })
   invoices: InvoiceView[];
 }
+
+export class PriceView {
+  @ApiProperty({ description: 'The subscription price before any discount, minor units (string)' })
+  unitAmount: string;
+  @ApiProperty({ description: 'ISO 4217 currency, capitals' })
+  currency: string;
+  @ApiProperty({ description: 'Billing interval: day, week, month or year; null for a one-off price', nullable: true, type: String })
+  interval: string | null;
+  @ApiProperty({ description: 'Number of intervals between bills (1 = every month)' })
+  intervalCount: number;
+}

@@ -6,7 +6,7 @@ import { DomainException } from '../common/errors/domain.exception';
 import { StripeClient } from '../stripe/stripe.client';
 import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { BillingAccount } from './billing-account.entity';
-import { BillingView, InvoiceView } from './billing.dto';
+import { BillingView, InvoiceView, PriceView } from './billing.dto';
 import { BillingErrorCode, BillingException } from './billing.exception';
 import { couponTerms, invoiceRecord, stripeId } from './stripe-shapes';
 
@@ -111,6 +111,53 @@ export class BillingService implements OnModuleInit {
       throw err;
     }
     return this.view(supplierId);
+  }
+
+  /** Whether Stripe is configured at all (billing management and prices need it). */
+  get stripeConfigured(): boolean {
+    return Boolean(this.config.stripe.secretKey);
+  }
+
+  /**
+   * The configured price (what a supplier pays before its discount), from Stripe, kept for ten
+   * minutes. Null when Stripe or the price is not configured or Stripe does not answer within 3 s
+   * (a page shows what it can without it).
+   */
+  async price(): Promise<PriceView | null> {
+    const priceId = this.config.stripe.priceId;
+    if (!this.stripeConfigured || !priceId) return null;
+    const now = Date.now();
+    if (this.priceCache && this.priceCache.until > now) return this.priceCache.value;
+    let value: PriceView | null = null;
+    try {
+      const p = await this.stripe.api.prices.retrieve(priceId, undefined, { timeout: 3000, maxNetworkRetries: 0 });
+      if (typeof p.unit_amount === 'number') value = { unitAmount: String(p.unit_amount), currency: p.currency.toUpperCase(), interval: p.recurring?.interval ?? null, intervalCount: p.recurring?.interval_count ?? 1 };
+    } catch (err) {
+      this.logger.warn({ err, priceId }, 'could not read the price from Stripe');
+    }
+    this.priceCache = { value, until: now + (value ? 600_000 : 60_000) };
+    return value;
+  }
+
+  private priceCache?: { value: PriceView | null; until: number };
+
+  /**
+   * A Stripe customer portal session for the supplier (invoices, payment method, cancellation on
+   * Stripe's pages); returns its address. Refused before the supplier has a Stripe customer.
+   */
+  async portalSession(supplierId: string, returnUrl: string): Promise<string> {
+    const account = await this.db.manager.findOne(BillingAccount, { where: { supplierId } });
+    if (!account?.stripeCustomerId) throw new BillingException(BillingErrorCode.BILLING_NO_CUSTOMER, 'No Stripe customer yet: start the subscription first');
+    try {
+      const session = await this.stripe.api.billingPortal.sessions.create({ customer: account.stripeCustomerId, return_url: returnUrl });
+      return session.url;
+    } catch (err) {
+      if (err instanceof DomainException) throw err;
+      if (err instanceof Stripe.errors.StripeError) {
+        throw new BillingException(BillingErrorCode.BILLING_STRIPE_FAILED, `Stripe refused or failed: ${err.message}`, { type: err.type, requestId: err.requestId });
+      }
+      throw err;
+    }
   }
 
   /** Sign-up must not fail because Stripe is down: the supplier can start billing again later. */

@@ -23,6 +23,7 @@ import { RecordPayment } from './record-payment';
 import { RecordRefund } from './record-refund';
 import { RecordSubscriptionEnd } from './record-subscription-end';
 import { ReleaseHolds } from './release-holds';
+import { InvoiceRefunds } from './invoice-refunds';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
@@ -42,7 +43,8 @@ import { ReleaseHolds } from './release-holds';
     ExpectedCommissions,
     EarningsService,
     StatementContextService,
+    InvoiceRefunds,
   ],
-  exports: [CommissionService, ExpectedCommissions, EarningsService, StatementContextService, CommissionFactsRepository],
+  exports: [CommissionService, ExpectedCommissions, EarningsService, StatementContextService, CommissionFactsRepository, InvoiceRefunds],
 })
 export class CommissionsModule {}

@@ -54,3 +54,12 @@ export class StatementLineView {
   @ApiProperty({ description: 'That balance right after the movement, minor units (string)' })
   balanceAfter: string;
 }
+
+export class MonthEarningsView {
+  @ApiProperty({ description: 'Calendar month in the program time zone, YYYY-MM', example: '2026-11' })
+  month: string;
+  @ApiProperty({ description: 'When that month begins (program time zone), as an instant' })
+  startsAt: Date;
+  @ApiProperty({ description: 'Earned that month: commission accrued less refunds and lost disputes, plus adjustments; minor units (string, may be negative)' })
+  amount: string;
+}

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
 import { ProgramService } from '../program/program.service';
-import { EarningsView, ReferredSupplierView, StatementLineView } from './earnings.dto';
+import { monthPeriod, monthText, todayIn } from '../common/zoned-dates';
+import { EarningsView, MonthEarningsView, ReferredSupplierView, StatementLineView } from './earnings.dto';
 
 /** The referrer's side of commissions: who they brought, what it earned, every movement and why. */
 @Injectable()
@@ -46,6 +47,34 @@ export class EarningsService {
       out.push({ currency, pending: String(b.pending), available: String(b.available), disputed: String(b.disputed), inTransit: String(b.inTransit), paid: String(b.paid) });
     }
     return out;
+  }
+
+  /**
+   * Earned per month for the last `months` calendar months of the zone, oldest first, this month
+   * included (net of refunds; see LedgerService.netByMonth). Every month is present, 0 when quiet.
+   */
+  async byMonth(referrerId: string, currency: string, timeZone: string, months = 12, now = new Date()): Promise<MonthEarningsView[]> {
+    const [y, m] = todayIn(timeZone, now);
+    const list: [number, number][] = [];
+    for (let i = months - 1; i >= 0; i--) {
+      const k = y * 12 + (m - 1) - i;
+      list.push([Math.floor(k / 12), (k % 12) + 1]);
+    }
+    const from = monthPeriod(...list[0], timeZone).from;
+    const to = monthPeriod(y, m, timeZone).to;
+    const net = await this.ledger.netByMonth(referrerId, currency, from, to, timeZone);
+    return list.map(([yy, mm]) => ({ month: monthText(yy, mm), startsAt: monthPeriod(yy, mm, timeZone).from, amount: String(net.get(monthText(yy, mm)) ?? 0n) }));
+  }
+
+  /** Commission still in its hold, by the date it becomes available (earliest first). */
+  async holds(referrerId: string, currency: string): Promise<{ availableAt: Date; amount: bigint }[]> {
+    const rows: { available_at: Date; amount: bigint }[] = await this.db.query(
+      `SELECT available_at, sum(posted_pending)::bigint AS amount FROM commissions
+        WHERE referrer_id = $1 AND currency = $2 AND paid AND released_at IS NULL AND posted_pending > 0 AND available_at IS NOT NULL
+        GROUP BY available_at ORDER BY available_at`,
+      [referrerId, currency],
+    );
+    return rows.map((r) => ({ availableAt: r.available_at, amount: BigInt(r.amount) }));
   }
 
   async statement(referrerId: string, currency: string | undefined, limit: number, offset: number): Promise<StatementLineView[]> {

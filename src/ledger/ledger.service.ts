@@ -229,6 +229,26 @@ export class LedgerService {
     }));
   }
 
+  /**
+   * What an owner earned per calendar month of the zone in [from, to): the sum of every entry on its
+   * own accounts, by the month the posting occurred. Moves between its own accounts (hold release,
+   * payout) cancel out, so this is commission accrued, less refunds and lost disputes, plus
+   * adjustments and fees. Months without movements are absent.
+   */
+  async netByMonth(ownerId: string, currency: string, from: Date, to: Date, timeZone: string, m: EntityManager = this.db.manager): Promise<Map<string, bigint>> {
+    checkOwner(ownerId, currency);
+    const rows: { month: string; net: bigint }[] = await m.query(
+      `SELECT to_char(p.occurred_at AT TIME ZONE $5, 'YYYY-MM') AS month, sum(e.amount)::bigint AS net
+       FROM ledger_accounts a
+       JOIN ledger_entries e ON e.account_id = a.id
+       JOIN ledger_postings p ON p.id = e.posting_id
+       WHERE a.owner_id = $1 AND a.currency = $2 AND p.occurred_at >= $3 AND p.occurred_at < $4
+       GROUP BY 1`,
+      [ownerId, currency, from, to, timeZone],
+    );
+    return new Map(rows.map((r) => [r.month, BigInt(r.net)]));
+  }
+
   /** The postings a business object caused (an invoice's commission, its refunds...), oldest first. */
   async postingsByCause(cause: PostingCause, causeRef: string, m: EntityManager = this.db.manager): Promise<PostingView[]> {
     const rows: {

@@ -142,13 +142,14 @@ function percentText(locale: string, scaled: bigint, decimals: number, minimumDe
 /** The program's time zone when it has none configured. */
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-export type DateStyle = 'date' | 'dateTime' | 'dayMonth' | 'month';
+export type DateStyle = 'date' | 'dateTime' | 'dayMonth' | 'month' | 'monthShort';
 
 const DATE_OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   date: { day: 'numeric', month: 'short', year: 'numeric' },
   dateTime: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   dayMonth: { day: 'numeric', month: 'short' },
   month: { month: 'long', year: 'numeric' },
+  monthShort: { month: 'short' },
 };
 
 /** A date (or date and time) in the reader's locale and the program's time zone. */

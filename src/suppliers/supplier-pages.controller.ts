@@ -1,25 +1,19 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthUser, CurrentUser, Public, Roles, SESSION_COOKIE } from '../access/access.decorators';
+import { ClientIp, Public, SESSION_COOKIE } from '../access/access.decorators';
 import { LimitPerAddress } from '../auth/rate-limit.guard';
 import { AuthService } from '../auth/auth.service';
-import { Role } from '../access/role';
 import { DomainException } from '../common/errors/domain.exception';
 import { PromoCodeQuoteView } from '../promo-codes/promo-code.dto';
 import { PromoCodeService } from '../promo-codes/promo-code.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
-import { InvoiceView } from '../billing/billing.dto';
 import { errorText } from '../web/format-helpers';
-import { SignUpSupplierDto, SupplierView } from './supplier.dto';
+import { SignUpSupplierDto } from './supplier.dto';
 import { SupplierService } from './supplier.service';
+import { LinkVisitCounter, VISITOR_COOKIE, VISITOR_COOKIE_MS } from '../referral-links/link-visit-counter';
 import './suppliers.messages';
-
-/** Stripe's subscription and invoice states the catalog names; anything newer reads as "other". */
-const BILLING_STATES = ['not_started', 'incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'];
-const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'];
-const known = (list: string[], value: string, prefix: string) => `${prefix}.${list.includes(value) ? value : 'other'}`;
 
 /** First-party cookie remembering the referral code from /join?ref= for 90 days. */
 export const REFERRAL_COOKIE = 'hs_ref';
@@ -33,13 +27,22 @@ export class SupplierPagesController {
     private readonly suppliers: SupplierService,
     private readonly codes: PromoCodeService,
     private readonly auth: AuthService,
+    private readonly visits: LinkVisitCounter,
   ) {}
 
+  /**
+   * The referral link. Counts the visit (the one write of a GET, see LinkVisitCounter: once per
+   * visitor, code and day; never fails the page), remembers the code, goes to the sign-up form.
+   */
   @Get('join')
   @Public()
-  join(@Query('ref') ref: string | undefined, @Res() res: Response): void {
+  async join(@Query('ref') ref: string | undefined, @Req() req: Request, @Res() res: Response, @ClientIp() ip: string): Promise<void> {
     if (typeof ref === 'string' && /^[A-Za-z0-9 -]{1,40}$/.test(ref)) {
       res.cookie(REFERRAL_COOKIE, ref.trim().toUpperCase(), { httpOnly: true, sameSite: 'lax', path: '/', maxAge: REFERRAL_COOKIE_MS });
+      const visitor = { cookie: req.cookies?.[VISITOR_COOKIE], ip, userAgent: req.headers['user-agent'], method: req.method };
+      const id = this.visits.visitorId(visitor);
+      if (visitor.cookie !== id) res.cookie(VISITOR_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: VISITOR_COOKIE_MS, secure: req.secure });
+      await this.visits.record(ref, visitor);
     }
     res.redirect(303, '/suppliers/signup');
   }
@@ -68,33 +71,6 @@ export class SupplierPagesController {
       const { quote } = await this.quote(form.promoCode);
       this.views.render('supplier-signup', req, res, { title: this.views.t(req, 'suppliers.signup.title'), form, quote, error, codeMessages: this.codeMessages(req), user: undefined }, status);
     }
-  }
-
-  @Get('supplier')
-  @Roles(Role.Supplier)
-  async home(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const supplier = await this.pageModel(user.id);
-    this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier, stateKey: known(BILLING_STATES, supplier.billing.state, 'suppliers.billing') });
-  }
-
-  @Post('supplier/subscribe')
-  @Roles(Role.Supplier)
-  async subscribe(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    try {
-      await this.suppliers.subscribeForUser(user.id);
-      res.redirect(303, '/supplier');
-    } catch (err) {
-      const { status, error } = pageError(err);
-      const supplier = await this.pageModel(user.id);
-      this.views.render('supplier-home', req, res, { title: this.views.t(req, 'suppliers.home.title'), supplier, stateKey: known(BILLING_STATES, supplier.billing.state, 'suppliers.billing'), error }, status);
-    }
-  }
-
-  /** The API view plus the catalog keys of its states (the page formats money and dates itself). */
-  private async pageModel(userId: string): Promise<SupplierView & { billing: { invoices: (InvoiceView & { statusKey: string })[] } }> {
-    const view = await this.suppliers.viewForUser(userId);
-    const invoices = view.billing.invoices.map((i) => ({ ...i, statusKey: known(INVOICE_STATUSES, i.status, 'suppliers.invoice') }));
-    return { ...view, billing: { ...view.billing, invoices } };
   }
 
   /** The words for each refusal of a typed code, for the page script that checks it as it is typed. */

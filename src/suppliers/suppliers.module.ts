@@ -11,9 +11,10 @@ import { SupplierController } from './supplier.controller';
 import { Supplier } from './supplier.entity';
 import { SupplierService } from './supplier.service';
 import { EventsModule } from '../events/events.module';
+import { ReferralLinksModule } from '../referral-links/referral-links.module';
 
 @Module({
-  imports: [EventsModule, TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule, AttributionModule],
+  imports: [EventsModule, TypeOrmModule.forFeature([Supplier, SupplierAttribution]), ProgramModule, PromoCodesModule, SplitsModule, BillingModule, AttributionModule, ReferralLinksModule],
   controllers: [SupplierController, SupplierPagesController],
   providers: [SupplierService],
   exports: [SupplierService, AttributionModule],

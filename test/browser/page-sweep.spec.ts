@@ -103,6 +103,8 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'admin-referrer-unknown', path: () => '/admin/referrers/not-a-referrer', status: 404 },
   { who: Role.Admin, name: 'admin-supplier', path: (w) => `/admin/suppliers/${w.supplier.id}?find=${w.paidReferrer.code}` },
   { who: Role.Finance, name: 'admin-supplier-forbidden', path: (w) => `/admin/suppliers/${w.supplier.id}`, status: 403 },
+  // referral links and dashboards
+  { who: Role.Admin, name: 'referral-links', path: () => '/admin/referral-links' },
   // notifications
   { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../support/browser';
-import { PASSWORD, uniqueEmail } from '../support/fixtures';
+import request from 'supertest';
+import { formatMoney } from '../../src/money/money-format';
+import { signUpSupplier } from '../support/fake-stripe-billing';
+import { seedAvailable } from '../support/fake-stripe-connect';
+import { PASSWORD, registerReferrer, uniqueEmail } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 (browserSkipReason() ? describe.skip : describe)('a buyer in the browser', () => {
@@ -69,6 +73,46 @@ import { startTestApp, TestApp } from '../support/test-app';
     // The language switch.
     await page.click('[data-test=lang-switch]');
     assert.match((await page.textContent('h1')) ?? '', /Здравствуйте/);
+    await page.close();
+  });
+  it('sees the dashboard figures first, the same as the API, in English and in Russian', async () => {
+    const r = await registerReferrer(t);
+    // A person visits the link; the headless browser itself is a bot and is counted apart.
+    await request(t.url).get(`/join?ref=${r.code}`).set('user-agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36').expect(303);
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${base}/join?ref=${r.code}`);
+    await signUpSupplier(t.url, { promoCode: r.code });
+    await seedAvailable(t, r.id, 50_000n);
+
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=email]', r.email);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/cabinet`);
+    const api = await (await page.request.get(`${base}/api/referrers/me/dashboard`)).json();
+    assert.deepEqual([api.visits, api.suppliersSignedUp, api.earnings.available], [{ people: 1, bots: 1 }, 1, '50000']);
+    // The figures come before the code and the split.
+    const order = await page.evaluate("[...document.querySelectorAll('main [data-test]')].map((e) => e.getAttribute('data-test'))");
+    assert.ok((order as string[]).indexOf('dashboard') < (order as string[]).indexOf('promo-code'));
+    for (const lang of ['en', 'ru'] as const) {
+      if (lang === 'ru') await page.click('[data-test=lang-switch]');
+      const figure = async (name: string) => ((await page.textContent(`[data-test=${name}]`)) ?? '').trim();
+      assert.equal(await figure('visits-people'), '1');
+      assert.equal(await page.getAttribute('[data-test=visits-bots]', 'data-value'), '1');
+      assert.equal(await figure('signed-up'), String(api.suppliersSignedUp));
+      assert.equal(await figure('paying'), '0');
+      assert.equal(await figure('available'), formatMoney(lang, api.earnings.available, 'RUB'));
+      assert.equal(await figure('pending'), formatMoney(lang, api.earnings.pending, 'RUB'));
+      assert.equal(await figure('paid'), formatMoney(lang, api.earnings.paid, 'RUB'));
+      assert.equal(await page.locator('[data-test=month-row]').count(), 12);
+      const thisMonth = page.locator('[data-test=month-row]').last();
+      assert.equal(await thisMonth.getAttribute('data-amount'), api.months[11].amount);
+      assert.equal(((await thisMonth.locator('td.num').textContent()) ?? '').trim(), formatMoney(lang, api.months[11].amount, 'RUB'));
+      // Below the minimum and no payout details: said in words, with what is missing.
+      const missing = formatMoney(lang, '50000', 'RUB');
+      assert.ok(((await page.textContent('[data-test=below-minimum]')) ?? '').includes(missing), `${lang}: missing amount`);
+      assert.ok(await page.isVisible('[data-test=needs-details]'));
+    }
     await page.close();
   });
 });

@@ -12,6 +12,8 @@ import { PASSWORD } from './fixtures';
 export class FakeStripeBilling {
   /** Set to make the next N subscription creations fail with a 500 (Stripe down at sign-up). */
   failSubscriptions = 0;
+  /** The subscription price (GET /v1/prices/:id answers with it): 1 000,00 a month. */
+  priceAmount = 100_000;
   private seq = 0;
 
   constructor(readonly fake: FakeStripe) {
@@ -25,12 +27,21 @@ export class FakeStripeBilling {
         }
         return { body: this.createSubscription(req) };
       })
+      .route('GET', /^\/v1\/prices\/([^/]+)$/, (req) => ({ body: this.price(req.match[1]) }))
+      .route('POST', /^\/v1\/billing_portal\/sessions$/, (req) => {
+        if (!this.fake.objects.get(req.body.customer)) return FakeStripe.error(400, `No such customer: '${req.body.customer}'`, 'invalid_request_error', 'resource_missing');
+        return { body: this.fake.save({ id: this.fake.id('bps'), object: 'billing_portal.session', customer: req.body.customer, return_url: req.body.return_url ?? null, url: `https://billing.stripe.test/p/session/${this.fake.id('test')}`, created: this.now(), livemode: false }) };
+      })
       .route('GET', /^\/v1\/invoice_payments$/, (req) => ({ body: this.listInvoicePayments(req) }))
       .route('GET', /^\/v1\/invoices$/, (req) => ({ body: list([...fake.objects.values()].filter((o) => o.object === 'invoice' && o.customer === req.query.customer)) }));
   }
 
   private now(): number {
     return Math.floor(Date.now() / 1000);
+  }
+
+  private price(id: string): Record<string, any> {
+    return { id, object: 'price', active: true, currency: 'rub', unit_amount: this.priceAmount, type: 'recurring', recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' }, livemode: false };
   }
 
   private createCustomer(req: FakeRequest): Record<string, any> {
@@ -58,7 +69,7 @@ export class FakeStripeBilling {
     const id = this.fake.id('sub');
     const couponId: string | undefined = req.body.discounts?.[0]?.coupon;
     const coupon = couponId ? this.fake.objects.get(couponId) : undefined;
-    const amount = 100_000;
+    const amount = this.priceAmount;
     const total = coupon ? Math.round(amount * (1 - coupon.percent_off / 100)) : amount;
     const invoice = this.invoice({ customer: customer.id, subscription: id, supplierId: req.body.metadata?.supplier_id, total, status: 'open' });
     const sub = this.fake.save({
