@@ -32,6 +32,7 @@ import { AudiencesModule } from './audiences/audiences.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
+import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -68,6 +69,7 @@ export class AppModule {
         CampaignsModule,
         TrackingModule,
         FunnelModule,
+        OutboundWebhooksModule,
       ],
       controllers: [HealthController, MetricsController],
     };

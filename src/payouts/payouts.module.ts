@@ -1,3 +1,4 @@
+import { EventsModule } from '../events/events.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdjustmentsModule } from '../adjustments/adjustments.module';
@@ -18,7 +19,7 @@ import { StripeModule } from '../stripe/stripe.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
+  imports: [EventsModule, LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, AdjustmentsModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],
