@@ -33,6 +33,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { TrackingModule } from './tracking/tracking.module';
 import { FunnelModule } from './funnel/funnel.module';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 
 @Module({})
 export class AppModule {
@@ -70,6 +71,7 @@ export class AppModule {
         TrackingModule,
         FunnelModule,
         OutboundWebhooksModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController, MetricsController],
     };

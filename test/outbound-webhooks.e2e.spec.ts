@@ -9,7 +9,8 @@ import { Role } from '../src/auth/role';
 import { DomainEvents } from '../src/events/domain-events';
 import { WebhookDeliveryService } from '../src/outbound-webhooks/webhook-delivery.service';
 import { verifySignature } from '../src/outbound-webhooks/webhook-signature';
-import { registerReferrer, staffToken } from './support/fixtures';
+import { formPost } from './support/browser-form';
+import { PASSWORD, registerReferrer, staffToken, uniqueEmail } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -116,12 +117,13 @@ function assertInOrder(rx: Receiver, path: string, seqOf: Map<string, number>): 
 describe('outbound webhooks', () => {
   let t: TestApp;
   let admin: string;
+  const adminEmail = uniqueEmail('admin', 'handshake.example');
   const rx = new Receiver();
 
   beforeAll(async () => {
     await rx.start();
     t = await startTestApp('webhooks', { env: { WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_RETRY_BASE_SECONDS: '1' } });
-    admin = await staffToken(t, Role.Admin);
+    admin = await staffToken(t, Role.Admin, adminEmail);
   });
   afterAll(async () => {
     await t?.close();
@@ -252,6 +254,59 @@ describe('outbound webhooks', () => {
     await waitFor('the next event', async () => rx.of('/ok').filter((r) => r.type === 'referrer.registered').length >= 6);
     const last = rx.of('/ok').at(-1)!;
     assert.ok(last.verified);
+  });
+});
+
+describe('outbound webhooks: the admin pages', () => {
+  let t: TestApp;
+  let cookie: string;
+  const rx = new Receiver();
+
+  beforeAll(async () => {
+    await rx.start();
+    t = await startTestApp('webhooks_pages', { env: { WEBHOOK_RETRY_BASE_SECONDS: '1' } });
+    const email = uniqueEmail('admin', 'handshake.example');
+    await staffToken(t, Role.Admin, email);
+    cookie = `hs_session=${(await request(t.url).post('/api/auth/login').send({ email, password: PASSWORD }).expect(200)).body.accessToken}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rx.stop();
+  });
+
+  it('adds an endpoint (secret shown once), shows its delivery log, redelivers, rotates after a confirmation, turns it off and on', async () => {
+    const empty = await request(t.url).get('/admin/integrations').set('cookie', cookie).expect(200);
+    assert.match(empty.text, /data-test="no-endpoints"/);
+    const refused = await formPost(t, '/admin/integrations/endpoints', cookie).send({ url: 'http://example.com/x', eventTypes: 'referrer.registered' }).expect(422);
+    assert.match(refused.text, /id="endpoint-url"[^>]*value="http:\/\/example.com\/x"[^>]*aria-invalid="true"/);
+    const url = rx.on('/page', (_r, _n, res) => answer(res, 200));
+    const created = await formPost(t, '/admin/integrations/endpoints', cookie).send({ url, eventTypes: ['referrer.registered', 'payout.paid'], description: 'ERP' }).expect(201);
+    const secret = /value="(whsec_[0-9a-f]+)"/.exec(created.text)![1];
+    rx.secrets.set('/page', secret);
+    const [e] = await t.db.query(`SELECT id FROM webhook_endpoints`);
+    const list = await request(t.url).get('/admin/integrations').set('cookie', cookie).expect(200);
+    assert.ok(!list.text.includes(secret), 'the secret is not shown again');
+    assert.match(list.text, /A referrer registered, Payout paid/);
+    await registerReferrer(t);
+    await waitFor('the delivery', async () => rx.of('/page').length === 1);
+    assert.ok(rx.of('/page')[0].verified);
+    await waitFor('it is recorded', async () => (await t.db.query(`SELECT status FROM webhook_deliveries`))[0].status === 'delivered');
+    const page = await request(t.url).get(`/admin/integrations/endpoints/${e.id}?lang=en`).set('cookie', cookie).expect(200);
+    assert.match(page.text, /data-test="delivery" data-status="delivered"/);
+    const [d] = await t.db.query(`SELECT id::text FROM webhook_deliveries`);
+    const again = await formPost(t, `/admin/integrations/endpoints/${e.id}/redeliver`, cookie).send({ deliveryId: d.id }).expect(303);
+    assert.match(again.headers.location, /done=redelivered&status_code=200/);
+    assert.equal(rx.of('/page').length, 2);
+    const ask = await formPost(t, `/admin/integrations/endpoints/${e.id}/rotate`, cookie).expect(200);
+    assert.match(ask.text, /data-test="confirm-question"/);
+    const rotated = await formPost(t, `/admin/integrations/endpoints/${e.id}/rotate`, cookie).send({ confirm: 'yes' }).expect(200);
+    assert.notEqual(/value="(whsec_[0-9a-f]+)"/.exec(rotated.text)![1], secret);
+    await formPost(t, `/admin/integrations/endpoints/${e.id}/disable`, cookie).expect(303);
+    assert.equal((await t.db.query(`SELECT enabled FROM webhook_endpoints`))[0].enabled, false);
+    await formPost(t, `/admin/integrations/endpoints/${e.id}/enable`, cookie).expect(303);
+    assert.equal((await t.db.query(`SELECT enabled FROM webhook_endpoints`))[0].enabled, true);
+    await formPost(t, `/admin/integrations/endpoints/${e.id}/delete`, cookie).send({ confirm: 'yes' }).expect(303);
+    assert.equal((await t.db.query(`SELECT count(*)::int AS n FROM webhook_endpoints`))[0].n, 0);
   });
 });
 

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { AuthUser, PUBLIC_KEY, ROLES_KEY, SESSION_COOKIE } from './access.decorators';
+import { ApiKeysService, isApiKeyToken } from './api-keys.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { Role } from './role';
 
@@ -15,7 +16,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {
     super();
   }
 
@@ -23,12 +27,19 @@ export class AccessGuard extends AuthGuard('jwt') {
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const apiKey = apiKeyOf(req);
     if (isPublic) {
-      if (hasToken(req)) await Promise.resolve(super.canActivate(ctx)).catch(() => undefined);
+      if (apiKey) req.user = (await this.apiKeys.resolve(apiKey)) ?? undefined;
+      else if (hasToken(req)) await Promise.resolve(super.canActivate(ctx)).catch(() => undefined);
       return true;
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
-    await super.canActivate(ctx);
+    if (apiKey) {
+      // An API key beside the session tokens: unknown or revoked is 401, its role decides the rest.
+      const user = await this.apiKeys.resolve(apiKey);
+      if (!user) throw new CommonException(CommonErrorCode.UNAUTHENTICATED, 'This API key is unknown or was revoked');
+      req.user = user;
+    } else await super.canActivate(ctx);
     rejectCrossSiteCookieWrites(req);
     if (!req.user || !roles.includes(req.user.role)) {
       // The answer does not say which roles would do (no map of the roles for a prober).
@@ -42,6 +53,12 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (!user) throw new CommonException(CommonErrorCode.UNAUTHENTICATED, 'Sign in first: send a bearer token or the session cookie');
     return user;
   }
+}
+
+/** The API key of an `Authorization: Bearer hs_…` header, if that is what the request carries. */
+function apiKeyOf(req: Request): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m && isApiKeyToken(m[1]) ? m[1] : undefined;
 }
 
 function hasToken(req: Request): boolean {

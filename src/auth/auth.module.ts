@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AccessGuard } from './access.guard';
+import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthService } from './auth.service';
@@ -35,6 +36,7 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     PasswordResetService,
     RateLimitService,
     StaffService,
+    ApiKeysService,
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,
@@ -42,6 +44,6 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     RouteAccessAuditor,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RateLimitService, AuthService, StaffService, LocalAuthGuard, WebLocalAuthGuard],
+  exports: [RateLimitService, AuthService, StaffService, ApiKeysService, LocalAuthGuard, WebLocalAuthGuard],
 })
 export class AuthModule {}

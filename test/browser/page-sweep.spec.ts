@@ -86,6 +86,10 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
+  // integrations
+  { who: Role.Admin, name: 'integrations', path: () => '/admin/integrations' },
+  { who: Role.Admin, name: 'api-keys', path: () => '/admin/integrations/api-keys' },
+  { who: Role.Admin, name: 'integration-endpoint', path: (w) => `/admin/integrations/endpoints/${w.webhookEndpointId}` },
   // notifications
   { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },
