@@ -145,7 +145,7 @@ export class IntegrationsPagesController {
           typeLabel: this.views.t(req, `webhooks.type.${d.eventType}`),
           statusKey: `webhooks.status.${d.status}`,
           badge: d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-err' : 'badge-warn',
-          attemptLog: d.attemptLog.map((a) => ({ ...a, result: a.responseStatus === null ? (a.error ?? this.views.t(req, 'webhooks.log.noAnswer')) : a.error ? `${a.responseStatus} (${a.error})` : String(a.responseStatus) })),
+          attemptLog: d.attemptLog.map((a) => ({ ...a, result: a.responseStatus === null ? (a.error ?? this.views.t(req, 'webhooks.log.noAnswer')) : a.error && a.error !== `HTTP ${a.responseStatus}` ? `${a.responseStatus} (${a.error})` : String(a.responseStatus) })),
         })),
         total: log.total,
         filters: ['pending', 'delivered', 'failed'].map((value) => ({ value, label: this.views.t(req, `webhooks.status.${value}`), selected: value === filter })),
