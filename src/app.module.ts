@@ -36,6 +36,8 @@ import { AdminPeopleModule } from './admin-people/admin-people.module';
 import { ReferralLinksModule } from './referral-links/referral-links.module';
 import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard.module';
 import { SupplierHomeModule } from './supplier-home/supplier-home.module';
+import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 
 @Module({})
 export class AppModule {
@@ -76,6 +78,8 @@ export class AppModule {
         ReferralLinksModule,
         ReferrerDashboardModule,
         SupplierHomeModule,
+        OutboundWebhooksModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController, MetricsController],
     };

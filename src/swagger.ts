@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SESSION_COOKIE } from './access/access.decorators';
+import { addWebhookDocs } from './outbound-webhooks/webhook-openapi';
 
 /** Swagger UI at /docs, the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {
@@ -18,5 +19,6 @@ export function setupSwagger(app: INestApplication): void {
       .addCookieAuth(SESSION_COOKIE)
       .build(),
   );
+  addWebhookDocs(doc);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
 }

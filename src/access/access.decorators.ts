@@ -30,6 +30,8 @@ export interface AuthUser {
   role: Role;
   /** The server-side session the request's token names. */
   sessionId?: string;
+  /** Set when the request came with an API key (hs_…): it acts with the key's role for the admin who made it. */
+  apiKeyId?: string;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser | undefined => {

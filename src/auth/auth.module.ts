@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AccessGuard } from './access.guard';
+import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthService } from './auth.service';
@@ -41,6 +42,7 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     StaffService,
     TwoFactorService,
     TwoFactorRepository,
+    ApiKeysService,
     LocalStrategy,
     JwtStrategy,
     LocalAuthGuard,
@@ -48,6 +50,6 @@ import { EmailTemplatesModule } from '../email-templates/email-templates.module'
     RouteAccessAuditor,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RateLimitService, AuthService, StaffService, TwoFactorService, LocalAuthGuard, WebLocalAuthGuard],
+  exports: [RateLimitService, AuthService, StaffService, TwoFactorService, ApiKeysService, LocalAuthGuard, WebLocalAuthGuard],
 })
 export class AuthModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { PostingRequest } from '../ledger/ledger.types';
-import { CommissionSplit, difference, eligibleRate, InvoiceFacts, isZero, refundedAmount, targetSplit } from './commission-rules';
+import { CommissionChange, DomainEvents } from '../events/domain-events';
+import { PostingCause, PostingRequest } from '../ledger/ledger.types';
+import { CommissionSplit, difference, eligibleRate, InvoiceFacts, isZero, refundedAmount, splitTotal, targetSplit } from './commission-rules';
 import { CommissionFactsRepository, NO_FACTS, RecordedFacts } from './commission-facts.repository';
 import { AttributionRow, CommissionRepository, CommissionRow, termsOf } from './commission.repository';
 import { commissionPosting, Trigger } from './commission-postings';
@@ -37,6 +38,7 @@ export class CommissionSettler {
   constructor(
     private readonly commissions: CommissionRepository,
     private readonly facts: CommissionFactsRepository,
+    private readonly events: DomainEvents,
   ) {}
 
   async settle(m: EntityManager, items: { row: CommissionRow; trigger: Trigger }[], postings: PostingRequest[]): Promise<void> {
@@ -45,21 +47,48 @@ export class CommissionSettler {
       m,
       items.map((i) => i.row.invoice_id),
     );
+    const earned: CommissionChange[] = [];
+    const clawedBack: CommissionChange[] = [];
     for (const { row, trigger } of items) {
       const target = row.referrer_id && row.currency ? targetSplit(invoiceFacts(row, facts.get(row.invoice_id) ?? NO_FACTS)) : null;
       if (!target) continue;
       const posted: CommissionSplit = { pending: row.posted_pending, available: row.posted_available, disputed: row.posted_disputed };
       const diff = difference(target, posted);
       if (isZero(diff)) continue;
-      postings.push(commissionPosting(row, trigger, diff, target));
+      const posting = commissionPosting(row, trigger, diff, target);
+      postings.push(posting);
+      const net = splitTotal(diff);
+      if (net !== 0n) {
+        const change = { commissionId: row.id, invoiceId: row.invoice_id, referrerId: row.referrer_id!, supplierId: row.supplier_id, amount: (net < 0n ? -net : net).toString(), currency: row.currency!.trim(), cause: causeWord(posting.cause) };
+        (net > 0n ? earned : clawedBack).push(change);
+      }
       row.posted_pending = target.pending;
       row.posted_available = target.available;
       row.posted_disputed = target.disputed;
       row.adjustments += 1;
     }
+    // Announced in this transaction: a rolled-back settlement announces nothing.
+    await this.events.publishMany(m, 'commission.earned', earned);
+    await this.events.publishMany(m, 'commission.clawed_back', clawedBack);
     await this.commissions.saveCommissions(
       m,
       [...new Map(items.map((i) => [i.row.id, i.row])).values()],
     );
+  }
+}
+
+/** The posting cause as the webhook payload names it. */
+function causeWord(cause: PostingCause): string {
+  switch (cause) {
+    case PostingCause.Invoice:
+      return 'invoice_paid';
+    case PostingCause.Refund:
+      return 'refund';
+    case PostingCause.Dispute:
+      return 'dispute';
+    case PostingCause.CommissionCorrection:
+      return 'correction';
+    default:
+      return String(cause);
   }
 }

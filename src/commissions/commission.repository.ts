@@ -184,15 +184,15 @@ export class CommissionRepository {
   }
 
   /** Claims (SKIP LOCKED) and releases up to `batch` commissions whose hold ended: pending moves to available. */
-  async releaseDue(m: EntityManager, now: Date, batch: number): Promise<{ id: string; invoice_id: string; referrer_id: string | null; currency: string | null; pending: bigint }[]> {
-    const [rows]: [{ id: string; invoice_id: string; referrer_id: string | null; currency: string | null; pending: bigint }[], number] = await m.query(
+  async releaseDue(m: EntityManager, now: Date, batch: number): Promise<{ id: string; invoice_id: string; referrer_id: string | null; supplier_id: string | null; currency: string | null; pending: bigint }[]> {
+    const [rows]: [{ id: string; invoice_id: string; referrer_id: string | null; supplier_id: string | null; currency: string | null; pending: bigint }[], number] = await m.query(
       `WITH due AS (
          SELECT id, posted_pending AS pending FROM commissions
           WHERE paid AND released_at IS NULL AND available_at <= $1
           ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE commissions c SET released_at = $1, posted_available = c.posted_available + c.posted_pending, posted_pending = 0, updated_at = now()
          FROM due WHERE c.id = due.id
-       RETURNING c.id, c.invoice_id, c.referrer_id, c.currency, due.pending`,
+       RETURNING c.id, c.invoice_id, c.referrer_id, c.supplier_id, c.currency, due.pending`,
       [now, batch],
     );
     return rows;

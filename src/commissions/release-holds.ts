@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CommissionChange, DomainEvents } from '../events/domain-events';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingRequest } from '../ledger/ledger.types';
 import { CommissionRepository } from './commission.repository';
@@ -16,6 +17,7 @@ export class ReleaseHolds {
     private readonly db: DataSource,
     private readonly commissions: CommissionRepository,
     private readonly ledger: LedgerService,
+    private readonly events: DomainEvents,
   ) {}
 
   async releaseDue(now = new Date(), batch = 500): Promise<number> {
@@ -24,10 +26,15 @@ export class ReleaseHolds {
       const done = await this.db.transaction(async (m) => {
         const rows = await this.commissions.releaseDue(m, now, batch);
         const postings: PostingRequest[] = [];
+        const available: CommissionChange[] = [];
         for (const r of rows) {
-          if (r.pending !== 0n && r.referrer_id && r.currency) postings.push(releasePosting({ ...r, referrer_id: r.referrer_id, currency: r.currency }));
+          if (r.pending !== 0n && r.referrer_id && r.currency) {
+            postings.push(releasePosting({ ...r, referrer_id: r.referrer_id, currency: r.currency }));
+            if (r.pending > 0n) available.push({ commissionId: r.id, invoiceId: r.invoice_id, referrerId: r.referrer_id, supplierId: r.supplier_id, amount: r.pending.toString(), currency: r.currency.trim(), cause: 'hold_ended' });
+          }
         }
         if (postings.length > 0) await this.ledger.postMany(m, postings);
+        await this.events.publishMany(m, 'commission.available', available);
         return rows.length;
       });
       released += done;

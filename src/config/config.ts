@@ -65,6 +65,8 @@ export interface AppConfig {
   trackingSecret: string;
   /** 32-byte key (hex or base64) encrypting payout bank details at rest. */
   payoutDetailsKey: Buffer;
+  /** Outbound webhooks: request timeout, first retry delay (doubling), and how long to keep retrying. */
+  webhooks: { timeoutMs: number; retryBaseSeconds: number; retryWindowSeconds: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -211,5 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: env.METRICS_TOKEN || appEnv !== 'production' ? secretVar(env, 'METRICS_TOKEN', appEnv, dataDir) : undefined,
     metricsTokenFile: !env.METRICS_TOKEN && appEnv === 'development' ? join(dataDir, 'metrics-token') : undefined,
     payoutDetailsKey: keyVar(env, 'PAYOUT_DETAILS_KEY', appEnv, dataDir),
+    webhooks: {
+      timeoutMs: intVar(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      retryBaseSeconds: intVar(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 3600),
+      retryWindowSeconds: intVar(env, 'WEBHOOK_RETRY_WINDOW_SECONDS', 3 * 24 * 3600, 1, 30 * 24 * 3600),
+    },
   };
 }

@@ -13,6 +13,44 @@ export interface DomainEventMap {
   'supplier.attributed': { supplierId: string; referrerId: string };
   /** A referred supplier's first invoice was paid. */
   'supplier.converted': { supplierId: string; referrerId: string };
+  /** An invoice's commission grew (amount in minor units of currency; cause names what moved it). */
+  'commission.earned': CommissionChange;
+  /** A commission's hold ended: the amount moved from pending to available. */
+  'commission.available': CommissionChange;
+  /** A commission shrank (refund, lost dispute or a correction); amount is the positive size of the cut. */
+  'commission.clawed_back': CommissionChange;
+  /** A payout item was paid (Stripe transfer or a bank transfer marked paid). */
+  'payout.paid': PayoutOutcome;
+  /** A payout item failed; its money is back on the referrer's available balance. */
+  'payout.failed': PayoutOutcome;
+  /** A lead was offered to an exchange member. */
+  'lead.routed': { leadId: string; memberId: string; assignmentId: string; expiresAt: string };
+  /** The receiving member won the deal (value in minor units of currency). */
+  'lead.won': { leadId: string; memberId: string; wonValue: string; currency: string };
+  /** The receiving member lost the deal. */
+  'lead.lost': { leadId: string; memberId: string; reason: string };
+}
+
+export interface CommissionChange {
+  commissionId: string;
+  invoiceId: string;
+  referrerId: string;
+  supplierId: string | null;
+  /** Minor units, as a decimal string (never a JS number). */
+  amount: string;
+  currency: string;
+  cause: string;
+}
+
+export interface PayoutOutcome {
+  payoutItemId: string;
+  batchId: string;
+  referrerId: string;
+  amount: string;
+  currency: string;
+  method: string;
+  transferId: string | null;
+  failureReason: string | null;
 }
 
 export type DomainEventName = keyof DomainEventMap;

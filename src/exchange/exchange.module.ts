@@ -1,3 +1,4 @@
+import { EventsModule } from '../events/events.module';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { AudiencesModule } from '../audiences/audiences.module';
@@ -25,7 +26,7 @@ import { LedgerModule } from '../ledger/ledger.module';
  * routed to exactly one member. LedgerService (referral fees) comes from the global LedgerModule.
  */
 @Module({
-  imports: [LedgerModule, AuthModule, JobsModule, AudiencesModule],
+  imports: [EventsModule, LedgerModule, AuthModule, JobsModule, AudiencesModule],
   controllers: [MemberController, ExchangeConfigController, LeadController, AnalyticsController, ExchangePagesController, FeeController],
   providers: [RulesService, TagService, ExchangeSettingsService, MemberService, RoutingService, LeadService, DealService, FeeService, AnalyticsService, NurtureService],
   exports: [RoutingService, LeadService, MemberService, NurtureService],

@@ -20,6 +20,8 @@ export const NOTIFICATION_SPECS = {
   'finance.batch_awaits_approval': { role: Role.Finance },
   'finance.execution_failed': { role: Role.Finance },
   'admin.webhook_failing': { role: Role.Admin, throttleMinutes: 60 },
+  // An outbound webhook endpoint was turned off: integrations stop hearing of facts until an admin acts.
+  'admin.webhook_endpoint_disabled': { role: Role.Admin, required: true },
 } as const satisfies Record<string, NotificationSpec>;
 
 export interface NotificationSpec {

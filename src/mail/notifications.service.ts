@@ -438,6 +438,11 @@ export class NotificationService implements OnModuleInit {
         );
         return { name: await staff(), params: { type: String(p.type ?? ''), failed: Number(f?.failed ?? 0), dead: Number(f?.dead ?? 0) }, path: '/api/stripe/webhooks/events?status=dead_letter' };
       }
+      case 'admin.webhook_endpoint_disabled': {
+        const [e] = await m.query(`SELECT enabled FROM webhook_endpoints WHERE id = $1`, [p.endpointId]);
+        if (!e || e.enabled) return null;
+        return { name: await staff(), params: { url: String(p.url ?? ''), type: String(p.eventType ?? ''), attempts: Number(p.attempts ?? 0) }, path: `/admin/integrations/endpoints/${p.endpointId}` };
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+import { EventsModule } from '../events/events.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
@@ -17,7 +18,7 @@ import { StripeModule } from '../stripe/stripe.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
-  imports: [LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
+  imports: [EventsModule, LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
   providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
   exports: [PayoutsService, PayoutExecutor],

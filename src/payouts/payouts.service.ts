@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
+import { DomainEvents } from '../events/domain-events';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind, PostingCause } from '../ledger/ledger.types';
@@ -36,6 +37,7 @@ export class PayoutsService {
     private readonly audit: FinanceAuditService,
     private readonly mailer: PayoutMailer,
     private readonly notifications: NotificationService,
+    private readonly events: DomainEvents,
   ) {}
 
   async preview(currencyArg: string | undefined, actor: AuthUser, limit = 1000): Promise<PayoutPreviewView> {
@@ -293,6 +295,16 @@ export class PayoutsService {
       { referrerId: row.referrer_id, payoutItemId: row.id, amount: amount.toString(), currency, method: row.method },
       { dedupeKey: `${outcome.paid ? 'payout-sent' : 'payout-failed'}:${row.id}` },
     );
+    await this.events.publish(m, outcome.paid ? 'payout.paid' : 'payout.failed', {
+      payoutItemId: row.id,
+      batchId: row.batch_id,
+      referrerId: row.referrer_id,
+      amount: amount.toString(),
+      currency,
+      method: row.method,
+      transferId: outcome.paid ? (outcome.transferId ?? null) : null,
+      failureReason: row.failure_reason ?? null,
+    });
     await this.completeIfDone(m, row.batch_id);
     return { id: row.id, batchId: row.batch_id, referrerId: row.referrer_id, currency, amount: row.amount, method: row.method, status: row.status, failureReason: row.failure_reason } as PayoutItem;
   }

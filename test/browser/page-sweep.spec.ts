@@ -105,6 +105,10 @@ const PAGES: PageSpec[] = [
   { who: Role.Finance, name: 'admin-supplier-forbidden', path: (w) => `/admin/suppliers/${w.supplier.id}`, status: 403 },
   // referral links and dashboards
   { who: Role.Admin, name: 'referral-links', path: () => '/admin/referral-links' },
+  // integrations
+  { who: Role.Admin, name: 'integrations', path: () => '/admin/integrations' },
+  { who: Role.Admin, name: 'api-keys', path: () => '/admin/integrations/api-keys' },
+  { who: Role.Admin, name: 'integration-endpoint', path: (w) => `/admin/integrations/endpoints/${w.webhookEndpointId}` },
   // notifications
   { who: Role.Referrer, name: 'account-notifications', path: () => '/account/notifications' },
   { who: Role.Supplier, name: 'account-notifications', path: () => '/account/notifications' },

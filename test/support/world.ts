@@ -27,6 +27,8 @@ export interface World {
   outboxId: string;
   password: string;
   emails: Record<'admin' | 'finance' | 'marketer', string>;
+  /** An outbound webhook endpoint (its delivery log has the referrer's registration). */
+  webhookEndpointId: string;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -36,6 +38,12 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const admin = await staffToken(t, Role.Admin, emails.admin);
   const finance = await staffToken(t, Role.Finance, emails.finance);
   const marketer = await staffToken(t, Role.Marketer, emails.marketer);
+  const endpoint = await request(t.url)
+    .post('/api/webhook-endpoints')
+    .set(bearer(admin))
+    .send({ url: 'https://erp.example.invalid/handshake/webhooks', eventTypes: ['referrer.registered', 'supplier.attributed', 'payout.paid'], description: 'ERP commissions import' })
+    .expect(201);
+  await request(t.url).post('/api/api-keys').set(bearer(admin)).send({ name: 'ERP nightly export', role: 'finance' }).expect(201);
   const referrer = await registerReferrer(t);
   const s = await signUpSupplier(t.url, { promoCode: referrer.code });
   const supplier = { token: s.token, email: s.email, id: s.id };
@@ -60,5 +68,5 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await request(t.url).post('/api/adjustments').set(bearer(finance)).send({ referrerId: referrer.id, amount: '15000', reason: 'Bonus for the first supplier' }).expect(201);
 
   const kept = await t.app.get(MailerService).send({ to: referrer.email, subject: 'Welcome to the program', html: '<p>Welcome</p>', text: 'Welcome', kind: 'other' });
-  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails };
+  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails, webhookEndpointId: endpoint.body.id };
 }

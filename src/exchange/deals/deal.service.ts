@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DomainEvents } from '../../events/domain-events';
 import { ExchangeErrorCode, ExchangeException, parseMinor } from '../exchange.exception';
 import { FeeService } from '../fees/fee.service';
 import { NotificationService } from '../../mail/notifications.service';
@@ -13,6 +14,7 @@ export class DealService {
     private readonly db: DataSource,
     private readonly fees: FeeService,
     private readonly notifications: NotificationService,
+    private readonly events: DomainEvents,
   ) {}
 
   async changeStatus(leadId: string, memberId: string, actorId: string, dto: DealStatusDto): Promise<void> {
@@ -48,6 +50,8 @@ export class DealService {
         actorId,
       ]);
       if (dto.status === 'won') await this.fees.onWon(m, lead, wonValue!);
+      if (dto.status === 'won') await this.events.publish(m, 'lead.won', { leadId, memberId, wonValue: wonValue!.toString(), currency: String(lead.currency).trim() });
+      if (dto.status === 'lost') await this.events.publish(m, 'lead.lost', { leadId, memberId, reason: dto.lostReason!.trim() });
       if (closed && lead.submitter_member_id) {
         await this.notifications.notify(m, 'partner.lead_outcome', { memberId: lead.submitter_member_id }, { memberId: lead.submitter_member_id, leadId }, { dedupeKey: `lead-outcome:${leadId}` });
       }

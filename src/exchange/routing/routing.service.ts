@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvents } from '../../events/domain-events';
 import { JobsService } from '../../jobs/jobs.service';
 import { NotificationService } from '../../mail/notifications.service';
 import { ExchangeErrorCode, ExchangeException } from '../exchange.exception';
@@ -34,6 +35,7 @@ export class RoutingService implements OnModuleInit {
     private readonly settings: ExchangeSettingsService,
     private readonly jobs: JobsService,
     private readonly notifications: NotificationService,
+    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
@@ -88,6 +90,11 @@ export class RoutingService implements OnModuleInit {
           m,
           'partner.lead_offered',
           offers.map((o) => ({ memberId: o.member_id, payload: { memberId: o.member_id, leadId: o.lead_id, assignmentId: o.id, expiresAt: new Date(o.expires_at).toISOString() } })),
+        );
+        await this.events.publishMany(
+          m,
+          'lead.routed',
+          offers.map((o) => ({ leadId: o.lead_id, memberId: o.member_id, assignmentId: o.id, expiresAt: new Date(o.expires_at).toISOString() })),
         );
         await m.query(
           `UPDATE exchange_leads SET routing_state = 'offered', receiver_member_id = x.mb, flag = NULL
