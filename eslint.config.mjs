@@ -26,10 +26,7 @@ export default tseslint.config(
       // module objects); type-only imports are erased at compile time and do not count.
       'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
       // The same between feature folders (src/billing <-> src/suppliers), see scripts/eslint/no-folder-cycle.mjs.
-      // A warning for now: merging the Dec 2026 feature work left cycles between web, common, money,
-      // mail, auth, email-templates, program, referrers and payout-details (npm run lint lists them).
-      // File-level cycles (import-x/no-cycle above) stay errors.
-      'handshake/no-folder-cycle': 'warn',
+      'handshake/no-folder-cycle': 'error',
       // Off on purpose: `any` here types untyped data at its edge, rows from raw SQL (TypeORM's
       // query() returns any[]) and JSON response bodies in tests, read field by field right after.
       // Typing every row shape is a rewrite of its own, not a lint fix.
