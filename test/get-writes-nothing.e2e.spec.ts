@@ -72,6 +72,8 @@ function fill(path: string): string {
     [/^\/api\/exchange\/leads\/:id/, w.leadId],
     [/^\/api\/exchange\/members\/:id/, w.partner.id],
     [/^\/api\/referrers\/:id/, w.referrer.id],
+    [/^\/admin\/referrers\/:id/, w.referrer.id],
+    [/^\/admin\/suppliers\/:id/, w.supplier.id],
   ];
   const id = byPrefix.find(([r]) => r.test(path))?.[1] ?? randomUUID();
   return path

@@ -66,7 +66,7 @@ export class AdminPeoplePagesController {
       ...d,
       code: d.cabinet.promoCode,
       suppliers: d.suppliers.map((s) => ({ ...s, paying: s.state === 'paying', stateKey: `commissions.state.${s.state}` })),
-      statement: d.statement.map((e) => ({ ...e, balanceKey: `commissions.balanceName.${e.balance}` })),
+      statement: d.statement.map((e) => ({ ...e, balanceKey: `adminPeople.balanceName.${e.balance}` })),
       pageNo,
       prev: pageNo > 1 ? `/admin/referrers/${id}?page=${pageNo - 1}#statement` : null,
       next: d.statementHasNext ? `/admin/referrers/${id}?page=${pageNo + 1}#statement` : null,
