@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/access.decorators';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Role } from '../auth/role';
@@ -28,6 +28,7 @@ export class ApiKeysController {
   }
 
   @Post(':id/revoke')
+  @ApiParam({ name: 'id', description: 'API key id' })
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: the next request with it answers 401' })
