@@ -1,6 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+<<<<<<< HEAD
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+=======
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+>>>>>>> lane/webhooks
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
@@ -28,6 +33,7 @@ export class ApiKeysController {
   }
 
   @Post(':id/revoke')
+  @ApiParam({ name: 'id', description: 'API key id' })
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: the next request with it answers 401' })

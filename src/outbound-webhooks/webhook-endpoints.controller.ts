@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+<<<<<<< HEAD
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
+=======
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
+import { Role } from '../access/role';
+>>>>>>> lane/webhooks
 import { ErrorBody } from '../common/errors/error-body';
 import { CreateWebhookEndpointDto, RedeliveryView, UpdateWebhookEndpointDto, WebhookDeliveryPageView, WebhookEndpointView, WebhookEndpointWithSecretView } from './webhook-endpoints.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -29,6 +35,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'One endpoint' })
   @ApiOkResponse({ type: WebhookEndpointView })
@@ -38,6 +45,7 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':id')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Change the URL, event types or note, or turn the endpoint off/on (on resumes its queue)' })
   @ApiOkResponse({ type: WebhookEndpointView })
@@ -47,6 +55,7 @@ export class WebhookEndpointsController {
   }
 
   @Delete(':id')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
   @Roles(Role.Admin)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the endpoint and its delivery log' })
@@ -56,6 +65,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the signing secret (the old one stops at once); the new one is shown only in this answer' })
@@ -65,6 +75,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':id/deliveries')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Delivery log: deliveries (newest event first) with every attempt (request body, response code and time, error)' })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'], description: 'Only deliveries in this state' })
@@ -76,6 +87,8 @@ export class WebhookEndpointsController {
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @ApiParam({ name: 'id', description: 'Webhook endpoint id' })
+  @ApiParam({ name: 'deliveryId', description: 'Delivery id (from the delivery log)' })
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a delivery again now, signed afresh (same event id and body); a 2xx settles it' })
