@@ -1,11 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-<<<<<<< HEAD
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
-=======
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
->>>>>>> lane/webhooks
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';

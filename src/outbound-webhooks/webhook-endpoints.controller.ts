@@ -1,13 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-<<<<<<< HEAD
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
-import { Role } from '../access/role';
-=======
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
->>>>>>> lane/webhooks
 import { ErrorBody } from '../common/errors/error-body';
 import { CreateWebhookEndpointDto, RedeliveryView, UpdateWebhookEndpointDto, WebhookDeliveryPageView, WebhookEndpointView, WebhookEndpointWithSecretView } from './webhook-endpoints.dto';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
