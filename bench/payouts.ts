@@ -15,7 +15,7 @@ import { Role } from '../src/access/role';
 import { StaffService } from '../src/auth/staff.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, PostingCause } from '../src/ledger/ledger.types';
-import { encryptDetails } from '../src/payout-details/details-crypto';
+import { encryptDetails } from '../src/common/crypto/details-crypto';
 import { withRussianControlKey } from '../src/payout-details/bank-details';
 import { PayoutsService } from '../src/payouts/payouts.service';
 import { listenOn } from '../test/support/app-on-database';

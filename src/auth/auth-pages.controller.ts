@@ -48,15 +48,14 @@ export class AuthPagesController {
       this.views.render('login', req, res, { error: { code: 'INVALID_CREDENTIALS', message: this.views.t(req, 'login.failed') }, email, next: body.next, user: undefined }, 401);
       return;
     }
-    const twoFactor = await this.twoFactor.status(req.user);
-    if (twoFactor.enrolled) {
+    if (await this.twoFactor.isEnrolled(req.user.id)) {
       // The password was right: the second step asks for the code before any session exists.
       this.views.render('login-two-factor', req, res, { title: this.views.t(req, 'twoFactor.login.title'), challenge: this.twoFactor.challengeFor(req.user.id), next: body.next, user: undefined });
       return;
     }
     const token = await this.auth.issueToken(req.user, sessionMeta(req));
     res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
-    res.redirect(303, twoFactor.required ? '/account/two-factor' : safeNext(body.next, req.user.role));
+    res.redirect(303, this.twoFactor.isRequiredFor(req.user.role) ? '/account/two-factor' : safeNext(body.next, req.user.role));
   }
 
   @Get('reset-password')

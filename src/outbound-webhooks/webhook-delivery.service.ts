@@ -4,7 +4,7 @@ import { Role } from '../access/role';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { JobsService } from '../jobs/jobs.service';
 import { NotificationService } from '../mail/notifications.service';
-import { decryptDetails } from '../payout-details/details-crypto';
+import { decryptDetails } from '../common/crypto/details-crypto';
 import { eventBody } from './webhook-events';
 import { DELIVER_JOB, WebhookOutbox } from './webhook-outbox';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';

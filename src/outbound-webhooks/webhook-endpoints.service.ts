@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { encryptDetails } from '../payout-details/details-crypto';
+import { encryptDetails } from '../common/crypto/details-crypto';
 import { WebhookErrorCode, WebhookException } from './outbound-webhooks.exception';
 import { AttemptOutcome, secretAad, WebhookDeliveryService } from './webhook-delivery.service';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookAttemptView, WebhookDeliveryPageView, WebhookDeliveryView, WebhookEndpointView, WebhookEndpointWithSecretView } from './webhook-endpoints.dto';

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { StripeClient } from '../stripe/stripe.client';
 import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { BankDetails, last4, normalizeBankDetails } from './bank-details';
-import { decryptDetails, encryptDetails } from './details-crypto';
+import { decryptDetails, encryptDetails } from '../common/crypto/details-crypto';
 import { BankDetailsDto, ConnectOnboardingView, PayoutDetailsView } from './payout-details.dto';
 import { PayoutDetails, PayoutMethod } from './payout-details.entity';
 import { PayoutDetailsErrorCode, PayoutDetailsException } from './payout-details.exception';

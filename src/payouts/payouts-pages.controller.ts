@@ -138,7 +138,7 @@ export class PayoutsPagesController {
         back: `/finance/payouts/batches/${id}`,
         fields: [],
         // Moving money asks for a fresh second-factor code when the account has one.
-        inputs: (await this.twoFactor.status(user)).enrolled
+        inputs: (await this.twoFactor.isEnrolled(user.id))
           ? [{ name: 'totpCode', label: this.views.t(req, 'twoFactor.fresh.label'), hint: this.views.t(req, 'twoFactor.fresh.hint'), autocomplete: 'one-time-code', required: true, maxlength: 40, test: 'totp-code', error: codeError }]
           : [],
       },

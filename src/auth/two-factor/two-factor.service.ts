@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { decryptDetails, encryptDetails } from '../../common/crypto/details-crypto';
 import type { AuthUser } from '../../access/access.decorators';
 import { RateLimitService } from '../rate-limit.service';
 import { Role } from '../../access/role';
@@ -56,6 +57,11 @@ export class TwoFactorService {
 
   isRequiredFor(role: Role): boolean {
     return this.config.staffTwoFactor === 'required' && TWO_FACTOR_ROLES.includes(role);
+  }
+
+  /** Whether the account signs in with a second factor (one query; no counting). */
+  async isEnrolled(userId: string): Promise<boolean> {
+    return !!(await this.repo.find(userId))?.confirmedAt;
   }
 
   async status(user: Pick<AuthUser, 'id' | 'role'>): Promise<TwoFactorStatus> {
@@ -195,18 +201,11 @@ export class TwoFactorService {
   }
 
   private seal(userId: string, secret: string): Buffer {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(userId));
-    const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return encryptDetails(this.key, userId, { secret });
   }
 
   private open(userId: string, blob: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.key, blob.subarray(0, 12));
-    decipher.setAAD(Buffer.from(userId));
-    decipher.setAuthTag(blob.subarray(12, 28));
-    return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
+    return decryptDetails<{ secret: string }>(this.key, userId, blob).secret;
   }
 }
 
