@@ -225,3 +225,25 @@ describe('/finance/reconciliation', () => {
     await request(t.url).post('/api/adjustments').set(auth(alice.token)).send({ referrerId: r.id, amount: '-1000', reason: 'Settle test balance' }).expect(201);
   });
 });
+
+describe('/finance/reconciliation without Stripe', () => {
+  it('says in a sentence when Stripe cannot be reached (it stops the fake: the tests after it use no Stripe)', async () => {
+    await fake.stop();
+    const html = (await page('/finance/reconciliation', alice)).text;
+    assert.equal(attr(html, 'rec-state', 'state'), 'unavailable');
+    assert.match(html, /Stripe could not be reached, so the books were not compared/);
+  });
+
+  // Last: a second app in this process takes over the process-wide session strategy.
+  it('says in a sentence when Stripe is not configured', async () => {
+    const bare = await startTestApp('finance_pages_bare', { env: { JOBS_ENABLED: 'false', JWT_SECRET: connectEnv(fake).JWT_SECRET } });
+    try {
+      const who = await staffUser(bare, Role.Finance);
+      const html = (await request(bare.url).get('/finance/reconciliation?lang=ru').set('cookie', cookieOf(who)).set('accept', 'text/html').expect(200)).text;
+      assert.equal(attr(html, 'rec-state', 'state'), 'not_configured');
+      assert.match(html, /Stripe не настроен, поэтому учёт не с чем сверить/);
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -153,7 +153,7 @@ registerMessages({
     'payouts.batch.items': 'Выплаты в пакете',
     'payouts.batch.noItems': 'В этом пакете нет выплат.',
     'payouts.confirm.execute.heading': 'Выплатить пакет?',
-    'payouts.confirm.execute.question': 'Выплатить {referrers} {total} сейчас?',
+    'payouts.confirm.execute.question': 'Выплатить сейчас {total}? Получатели: {referrers}.',
     'payouts.confirm.execute.detail': 'Переводы Stripe уходят сразу, и их нельзя отозвать; банковские переводы затем выгружаются и отмечаются вручную.',
     'payouts.confirm.execute.yes': 'Да, выплатить',
     'payouts.confirm.approve.heading': 'Утвердить пакет?',

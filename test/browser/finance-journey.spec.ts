@@ -54,7 +54,7 @@ import { contextFor } from './support/pages';
 
   const words = {
     en: { credit: (amount: string, who: string) => `Credit ${amount} to ${who}?`, pay: (amount: string) => `Pay 1 referrer ${amount} now?`, paid: 'Paid' },
-    ru: { credit: (amount: string, who: string) => `Начислить ${amount} партнёру ${who}?`, pay: (amount: string) => `Выплатить 1 партнёру ${amount} сейчас?`, paid: 'Выплачено' },
+    ru: { credit: (amount: string, who: string) => `Начислить ${amount} партнёру ${who}?`, pay: (amount: string) => `Выплатить сейчас ${amount}? Получатели: 1 партнёр.`, paid: 'Выплачено' },
   };
 
   for (const lang of ['en', 'ru'] as const) {
