@@ -30,8 +30,10 @@ export function nextPayout(b: { available: bigint; pending: bigint }, minimum: b
   const blockers: PayoutBlocker[] = [];
   const something = b.available > 0n || b.pending > 0n;
   if (b.available < 0n) blockers.push({ kind: 'negative_balance', amount: -b.available, until: null });
-  const short = minimum - (b.available > 0n ? b.available : 0n);
-  if (b.available >= 0n && short > 0n && something) blockers.push({ kind: 'below_minimum', amount: short, until: null });
+  // What is missing to the minimum: payoutReadiness's figure; with nothing available yet but money
+  // on hold, the whole minimum.
+  const short = r.belowMinimum ? BigInt(r.missing) : b.available === 0n && b.pending > 0n ? minimum : 0n;
+  if (short > 0n) blockers.push({ kind: 'below_minimum', amount: short, until: null });
   if (!detailsUsable && something) blockers.push({ kind: 'no_payout_details', amount: 0n, until: null });
   if (b.pending > 0n) blockers.push({ kind: 'on_hold', amount: b.pending, until: holds.length ? holds[holds.length - 1].availableAt : null });
   let expectedAt: Date | null = null;

@@ -42,6 +42,7 @@ import { startTestApp, TestApp } from '../support/test-app';
       ['/console/audiences', null],
       ['/exchange/admin', 'page'],
       ['/exchange/admin/analytics', null],
+      ['/admin/referrers', null],
     ]);
     assert.equal(await page.isVisible('[data-test=logout]'), true);
     assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390]);

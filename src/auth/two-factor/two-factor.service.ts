@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
@@ -45,14 +46,17 @@ const normalizeRecovery = (code: string) => code.toLowerCase().replace(/[\s-]/g,
 @Injectable()
 export class TwoFactorService {
   private readonly key: Buffer;
+  private readonly challengeKey: string;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DataSource,
     private readonly repo: TwoFactorRepository,
     private readonly limits: RateLimitService,
+    private readonly jwt: JwtService,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', config.payoutDetailsKey, Buffer.alloc(0), 'handshake two-factor secret', 32));
+    this.challengeKey = createHmac('sha256', config.jwtSecret).update('handshake two-factor challenge').digest('hex');
   }
 
   isRequiredFor(role: Role): boolean {
@@ -150,30 +154,24 @@ export class TwoFactorService {
     await this.limits.reset(CODE_LIMIT, user.id);
   }
 
-  /** The login form's second step: a short-lived signed note that the password was right. */
-  challengeFor(userId: string, now = Date.now()): string {
-    const body = Buffer.from(JSON.stringify({ sub: userId, exp: Math.floor(now / 1000) + CHALLENGE_TTL_SECONDS })).toString('base64url');
-    return `${body}.${this.mac(body)}`;
+  /**
+   * The login form's second step: a short-lived signed note that the password was right. A JWT
+   * under a key of its own, so it can never pass for a session token (nor one for it).
+   */
+  challengeFor(userId: string): string {
+    return this.jwt.sign({ sub: userId, purpose: 'two-factor' }, { secret: this.challengeKey, expiresIn: CHALLENGE_TTL_SECONDS });
   }
 
   /** The account of a challenge, or TWO_FACTOR_CHALLENGE_EXPIRED. */
-  challengeUser(challenge: unknown, now = Date.now()): string {
-    const expired = () => new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CHALLENGE_EXPIRED, 'The sign-in step expired; enter your password again');
-    if (typeof challenge !== 'string' || challenge.length > 400) throw expired();
-    const [body, mac] = challenge.split('.');
-    if (!body || !mac) throw expired();
-    const want = Buffer.from(this.mac(body));
-    const got = Buffer.from(mac);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) throw expired();
-    let parsed: { sub?: unknown; exp?: unknown };
+  challengeUser(challenge: unknown): string {
     try {
-      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown };
+      if (typeof challenge !== 'string' || challenge.length > 1000) throw new Error('not a challenge');
+      const { sub, purpose } = this.jwt.verify<{ sub?: unknown; purpose?: unknown }>(challenge, { secret: this.challengeKey });
+      if (purpose !== 'two-factor' || typeof sub !== 'string' || !/^[0-9a-f-]{36}$/.test(sub)) throw new Error('not a challenge');
+      return sub;
     } catch {
-      throw expired();
+      throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CHALLENGE_EXPIRED, 'The sign-in step expired; enter your password again');
     }
-    const { sub, exp } = parsed;
-    if (typeof sub !== 'string' || !/^[0-9a-f-]{36}$/.test(sub) || typeof exp !== 'number' || exp * 1000 < now) throw expired();
-    return sub;
   }
 
   /** The second sign-in step: the challenge's account once its code is good. */
@@ -184,9 +182,6 @@ export class TwoFactorService {
     return { id: account.id, email: account.email, role: account.role as Role };
   }
 
-  private mac(body: string): string {
-    return createHmac('sha256', this.config.jwtSecret).update(`two-factor challenge:${body}`).digest('base64url');
-  }
 
   private async totpStep(secret: string, code: unknown): Promise<number | undefined> {
     if (typeof code !== 'string' || !/^\s*\d{6}\s*$/.test(code)) return undefined;
