@@ -56,7 +56,10 @@ export class AuthService {
     if (await manager.exists(User, { where: { email: normalized } })) {
       throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists', { field: 'email' });
     }
-    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role, locale: currentRequestLocale() ?? null });
+    // A self-registered referrer confirms the address by the emailed link before money goes there;
+    // other accounts are made by staff (or are suppliers, who are never paid) and start confirmed.
+    const emailVerifiedAt = role === Role.Referrer ? null : new Date();
+    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role, locale: currentRequestLocale() ?? null, emailVerifiedAt });
     try {
       return await manager.save(user);
     } catch (err) {
