@@ -10,6 +10,7 @@ import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
 import { RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
+import { SecurityLogService } from '../security-log/security-log.service';
 
 const RESET_LIFE_SECONDS = 3600;
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
@@ -28,6 +29,7 @@ export class PasswordResetService {
     private readonly templates: EmailTemplateService,
     private readonly sessions: SessionRepository,
     private readonly limits: RateLimitService,
+    private readonly securityLog: SecurityLogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,6 +67,7 @@ export class PasswordResetService {
       // This link and any other outstanding link of the account are used up.
       await m.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [row.user_id]);
       await this.sessions.revokeAllOf(row.user_id, m);
+      await this.securityLog.record({ kind: 'password_reset', userId: row.user_id }, m);
     });
   }
 }

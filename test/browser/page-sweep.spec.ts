@@ -95,6 +95,7 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-admin', path: () => '/exchange/admin' },
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
+  { who: Role.Admin, name: 'security-log', path: () => '/admin/security' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
   // admin: referrers and suppliers
   { who: Role.Admin, name: 'admin-referrers', path: () => '/admin/referrers' },
