@@ -362,7 +362,7 @@ export class ExchangePagesController {
           ? this.views.t(req, 'exchange.settings.fee.fixed', { amount: formatMoney(locale, s.feeFixed, s.currency) })
           : this.views.t(req, 'exchange.settings.feeKind.none');
     return {
-      summary: this.views.t(req, 'exchange.settings.now', { fee, payer: this.views.t(req, `exchange.settings.feePayer.${s.feePayer}`) }),
+      summary: this.views.t(req, 'exchange.settings.now', { fee, payer: this.views.t(req, `exchange.settings.payerWords.${s.feePayer}`) }),
       currency: s.currency,
       kinds: ['none', 'percent', 'fixed'].map((v) => ({ value: v, label: this.views.t(req, `exchange.settings.feeKind.${v}`), selected: v === kind })),
       payers: [...FEE_PAYERS].map((v) => ({ value: v, label: this.views.t(req, `exchange.settings.feePayer.${v}`), selected: v === payer })),
