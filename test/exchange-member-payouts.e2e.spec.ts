@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Role } from '../src/access/role';
+import { COMMANDS } from '../src/cli/commands';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { formatMoney } from '../src/money/money-format';
 import { addTags, adminToken, auth, member, Member, submitLead } from './exchange-fixtures';
@@ -174,7 +175,9 @@ describe('a member earns a fee and is paid in a payout batch', () => {
 
     const b = await ledger().balances(alpha.id, 'RUB');
     assert.deepEqual([b.available, b.inTransit, b.paid], [0n, 0n, FEE]);
-    assert.equal((await ledger().verify()).ok, true);
+    const out: string[] = [];
+    assert.equal(await COMMANDS['ledger:verify'].run([], { app: t.app, config: t.config, out: (l: string) => out.push(l) }), 0);
+    assert.match(out[0], /ok=true$/);
     const statement = await html('/exchange/statement', alpha.token);
     assert.ok(statement.includes(`Payout of ${shown(formatMoney('en', FEE, 'RUB'))} sent to your bank account`));
     assert.ok(statement.includes(`data-test="fees-paid-value">${shown(formatMoney('en', FEE, 'RUB'))}<`));
@@ -206,6 +209,8 @@ describe('when the receiving member pays the fee', () => {
     // The receiver's negative balance is left out of payouts, by its company name.
     const console = await html('/finance/payouts', alice.token);
     assert.match(console, /data-reason="negative_balance"><td data-label="[^"]*"><div><span data-test="payee-member">Beta Works<\/span>/);
+    // Finance's dashboard carries it among the negative balances, by company too.
+    assert.match(await html('/finance', alice.token), /data-test="negative-row"><td data-label="[^"]*"><div><span data-test="payee-member">Beta Works<\/span>/);
     assert.equal((await ledger().verify()).ok, true);
     await request(t.url).put('/api/exchange/settings').set(auth(admin)).send({ feePayer: 'operator', feeKind: 'none' }).expect(200);
   });
