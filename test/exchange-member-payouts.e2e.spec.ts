@@ -6,7 +6,9 @@ import { LedgerService } from '../src/ledger/ledger.service';
 import { formatMoney } from '../src/money/money-format';
 import { addTags, adminToken, auth, member, Member, submitLead } from './exchange-fixtures';
 import { formPost } from './support/browser-form';
-import { assertLedgerOk, RU_ACCOUNT, RU_BIC, StaffUser, staffUser } from './support/fake-stripe-connect';
+import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
+import { FakeStripe } from './support/fake-stripe';
+import { assertLedgerOk, connectEnv, FakeStripeConnect, RU_ACCOUNT, RU_BIC, StaffUser, staffUser } from './support/fake-stripe-connect';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -19,6 +21,8 @@ let alpha: Member;
 let beta: Member;
 let alice: StaffUser;
 let bob: StaffUser;
+let fake: FakeStripe;
+let connect: FakeStripeConnect;
 
 const cookie = (token: string) => `hs_session=${token}`;
 const html = async (path: string, token: string, status = 200) => (await request(t.url).get(path).set('cookie', cookie(token)).set('accept', 'text/html').expect(status)).text;
@@ -27,8 +31,8 @@ const shown = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot
 const ledger = () => t.app.get(LedgerService);
 
 /** Alpha passes a lead that Beta (the only other member with the tag) receives, accepts and wins for `wonValue`. */
-async function wonLead(wonValue: string, company: string): Promise<string> {
-  const lead = await submitLead(t, alpha.token, { tags: ['crm'], companyName: company });
+async function wonLead(wonValue: string, company: string, submitter: Member = alpha): Promise<string> {
+  const lead = await submitLead(t, submitter.token, { tags: ['crm'], companyName: company });
   await request(t.url).post(`/api/exchange/leads/${lead.id}/accept`).set(auth(beta.token)).expect(200);
   for (const s of ['contacted', 'proposal']) await request(t.url).post(`/api/exchange/leads/${lead.id}/status`).set(auth(beta.token)).send({ status: s }).expect(200);
   await request(t.url).post(`/api/exchange/leads/${lead.id}/status`).set(auth(beta.token)).send({ status: 'won', wonValue }).expect(200);
@@ -36,7 +40,9 @@ async function wonLead(wonValue: string, company: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestApp('exchange_member_payouts', { env: { JOBS_ENABLED: 'false' } });
+  fake = await new FakeStripe().start();
+  connect = new FakeStripeConnect(fake);
+  t = await startTestApp('exchange_member_payouts', { env: connectEnv(fake) });
   admin = await adminToken(t);
   await addTags(t, admin, ['crm']);
   alpha = await member(t, admin, { company: 'Alpha Leads', tags: [] });
@@ -44,7 +50,10 @@ beforeAll(async () => {
   alice = await staffUser(t, Role.Finance);
   bob = await staffUser(t, Role.Finance);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await fake.stop();
+});
 afterEach(() => assertLedgerOk(t));
 
 describe('who funds the referral fee', () => {
@@ -213,5 +222,37 @@ describe('when the receiving member pays the fee', () => {
     assert.match(await html('/finance', alice.token), /data-test="negative-row"><td data-label="[^"]*"><div><span data-test="payee-member">Beta Works<\/span>/);
     assert.equal((await ledger().verify()).ok, true);
     await request(t.url).put('/api/exchange/settings').set(auth(admin)).send({ feePayer: 'operator', feeKind: 'none' }).expect(200);
+  });
+});
+
+describe('a member paid through Stripe Connect', () => {
+  it('onboards from /exchange/payout-details and is paid by a transfer when the batch is executed', async () => {
+    await request(t.url).put('/api/exchange/settings').set(auth(admin)).send({ feeKind: 'percent', feeBp: 250, feePayer: 'operator' }).expect(200);
+    const gamma = await member(t, admin, { company: 'Gamma Connect', tags: [], capacity: 0 });
+    await wonLead('8000000', 'Connect Customer', gamma);
+    const start = await formPost(t, '/exchange/payout-details/connect', cookie(gamma.token)).expect(303);
+    const [d] = await t.db.query(`SELECT payee_kind, method, stripe_account_id FROM payout_details WHERE referrer_id = $1`, [gamma.id]);
+    assert.deepEqual({ kind: d.payee_kind, method: d.method }, { kind: 'exchange_member', method: 'stripe_connect' });
+    assert.ok(start.headers.location, 'sent to Stripe onboarding');
+    assert.equal(fake.objects.get(d.stripe_account_id)?.email, gamma.email);
+    connect.activate(d.stripe_account_id);
+    await connect.sendAccountUpdated(t.url, d.stripe_account_id);
+    await t.app.get(StripeInboxService).whenIdle();
+
+    const created = (await request(t.url).post('/api/payouts/batches').set(auth(alice.token)).send({}).expect(201)).body;
+    await request(t.url).post(`/api/payouts/batches/${created.id}/approve`).set(auth(bob.token)).expect(200);
+    const run = (await request(t.url).post(`/api/payouts/batches/${created.id}/execute`).set(auth(alice.token)).expect(200)).body;
+    assert.equal(run.transferred, 1);
+    const [transfer] = connect.transfers((x) => x.destination === d.stripe_account_id);
+    assert.deepEqual({ amount: transfer.amount, payee: transfer.metadata.referrer_id }, { amount: 200_000, payee: gamma.id });
+    const b = await ledger().balances(gamma.id, 'RUB');
+    assert.deepEqual([b.available, b.inTransit, b.paid], [0n, 0n, 200_000n]);
+    assert.ok((await html('/exchange/statement', gamma.token)).includes(`Payout of ${shown(formatMoney('en', 200_000n, 'RUB'))} sent to your Stripe account`));
+    // Reconciliation finds the member's transfer with its payout item: no difference about it.
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const rec = (await request(t.url).get(`/api/reconciliation?from=${from}&to=${to}`).set(auth(alice.token)).expect(200)).body;
+    assert.ok(rec.stripeTransfers >= 1);
+    assert.equal(JSON.stringify(rec.differences).includes(transfer.id), false, JSON.stringify(rec.differences));
   });
 });
