@@ -10,8 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   (`payee_kind`); the `referrer_id` column keeps its name and holds the payee's id. Integrity stays
  *   with the database: a stored generated column per kind carries the foreign key.
  */
-export class ExchangeMemberPayouts1796240000000 implements MigrationInterface {
-  name = 'ExchangeMemberPayouts1796240000000';
+export class ExchangeMemberPayouts1796400000000 implements MigrationInterface {
+  name = 'ExchangeMemberPayouts1796400000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE exchange_settings ADD COLUMN fee_payer text NOT NULL DEFAULT 'operator' CHECK (fee_payer IN ('operator','receiving_member'))`);
