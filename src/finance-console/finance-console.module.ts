@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PayoutsModule } from '../payouts/payouts.module';
 import { AdjustmentsModule } from '../adjustments/adjustments.module';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -17,7 +18,7 @@ import { FinanceConsoleService } from './finance-console.service';
 
 /** Finance's pages beyond payouts: the dashboard, adjustments, the audit log, reconciliation. */
 @Module({
-  imports: [AdjustmentsModule, FinanceAuditModule, LedgerModule, ProgramModule, ReconciliationModule, ReferrersModule],
+  imports: [AdjustmentsModule, FinanceAuditModule, LedgerModule, ProgramModule, ReconciliationModule, ReferrersModule, PayoutsModule],
   controllers: [FinanceConsolePagesController, FinanceAdjustmentsPagesController, FinanceAuditPagesController, FinanceReconciliationPagesController],
   providers: [FinanceConsoleService, FinanceConsoleRepository, FinanceAdjustmentsService, FinanceAuditPageService, FinanceReconciliationPageService],
 })

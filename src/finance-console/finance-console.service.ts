@@ -5,7 +5,7 @@ import { AccountKind } from '../ledger/ledger.types';
 import { ProgramService } from '../program/program.service';
 import { ReconciliationView } from '../reconciliation/reconciliation.dto';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { ReferrerService } from '../referrers/referrer.service';
+import { PayeesRepository } from '../payouts/payees.repository';
 import { StripeErrorCode, StripeException } from '../stripe/stripe.client';
 import { FailedItemRow, FinanceConsoleRepository, WaitingBatchRow } from './finance-console.repository';
 import { monthPeriod, todayIn } from '../common/zoned-dates';
@@ -13,7 +13,8 @@ import { monthPeriod, todayIn } from '../common/zoned-dates';
 /** Failed payments stay on the dashboard this long. */
 export const FAILED_ITEMS_DAYS = 30;
 
-export type Who = { fullName: string; companyName: string; email: string };
+/** A payee in words: a referrer, or an exchange member (kind exchange_member) by its company. */
+export type Who = { kind?: string; fullName: string; companyName: string; email: string };
 export type ReconciliationState = 'checked' | 'not_configured' | 'unavailable';
 
 export interface FinanceDashboard {
@@ -39,7 +40,7 @@ export class FinanceConsoleService {
     private readonly repo: FinanceConsoleRepository,
     private readonly ledger: LedgerService,
     private readonly program: ProgramService,
-    private readonly referrers: ReferrerService,
+    private readonly payees: PayeesRepository,
     private readonly reconciliation: ReconciliationService,
   ) {}
 
@@ -49,7 +50,7 @@ export class FinanceConsoleService {
     const failed = await this.repo.failedItemsSince(new Date(now.getTime() - FAILED_ITEMS_DAYS * 24 * 3600 * 1000));
     const balances = await this.ledger.balancesByOwner(AccountKind.ReferrerAvailable, currency);
     const negative = [...balances].filter(([, b]) => b < 0n).sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0].localeCompare(b[0])));
-    const names = await this.referrers.namesOf([...failed.rows.map((r) => r.referrerId), ...negative.map(([id]) => id)]);
+    const names = await this.payees.namesOf([...failed.rows.map((r) => r.referrerId), ...negative.map(([id]) => id)]);
     const [y, m] = todayIn(timeZone, now);
     return {
       currency,

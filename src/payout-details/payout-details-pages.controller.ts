@@ -8,7 +8,8 @@ import { ReferrerService } from '../referrers/referrer.service';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { BankDetailsDto } from './payout-details.dto';
-import { PayoutDetailsService } from './payout-details.service';
+import { PAYOUT_DETAILS_PAGE, PayoutDetailsService } from './payout-details.service';
+import { PayeeKind } from './payout-details.entity';
 import './payout-details.messages';
 
 /** The referrer's payout details page in the cabinet. */
@@ -83,6 +84,6 @@ export class PayoutDetailsPagesController {
 
   private async render(req: Request, res: Response, user: AuthUser, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const details = await this.details.view(await this.referrers.referrerIdOfUser(user.id));
-    this.views.render('payout-details', req, res, { title: this.views.t(req, 'payoutDetails.title'), details, stripeAvailable: this.stripeAvailable, form: {}, ...ctx }, status);
+    this.views.render('payout-details', req, res, { title: this.views.t(req, 'payoutDetails.title'), details, stripeAvailable: this.stripeAvailable, base: PAYOUT_DETAILS_PAGE[PayeeKind.Referrer], back: { href: '/cabinet', key: 'payoutDetails.back' }, form: {}, ...ctx }, status);
   }
 }

@@ -5,11 +5,21 @@ export enum PayoutMethod {
   Bank = 'bank',
 }
 
-/** Where a referrer wants to be paid; one row per referrer. Bank details are encrypted. */
+/** Who is paid: a referrer, or a lead-exchange member (paid its referral fees). Same rules for both. */
+export enum PayeeKind {
+  Referrer = 'referrer',
+  ExchangeMember = 'exchange_member',
+}
+
+/** Where a payee (referrer or exchange member) wants to be paid; one row per payee. Bank details are encrypted. */
 @Entity('payout_details')
 export class PayoutDetails {
   @PrimaryColumn({ name: 'referrer_id', type: 'uuid' })
   referrerId: string;
+
+  /** The payee behind `referrerId` (the column holds a referrer's or an exchange member's id). */
+  @Column({ name: 'payee_kind', type: 'text', default: PayeeKind.Referrer })
+  payeeKind: PayeeKind;
 
   @Column({ type: 'text' })
   method: PayoutMethod;

@@ -7,7 +7,7 @@ import { StripeEventHandlers } from '../stripe-webhooks/stripe-event-handlers';
 import { BankDetails, last4, normalizeBankDetails } from './bank-details';
 import { decryptDetails, encryptDetails } from '../common/crypto/details-crypto';
 import { BankDetailsDto, ConnectOnboardingView, PayoutDetailsView } from './payout-details.dto';
-import { PayoutDetails, PayoutMethod } from './payout-details.entity';
+import { PayeeKind, PayoutDetails, PayoutMethod } from './payout-details.entity';
 import { PayoutDetailsErrorCode, PayoutDetailsException } from './payout-details.exception';
 
 /**
@@ -16,12 +16,18 @@ import { PayoutDetailsErrorCode, PayoutDetailsException } from './payout-details
  */
 export const USABLE_DETAILS_SQL = `((d.method = 'bank' AND d.bank_encrypted IS NOT NULL) OR (d.method = 'stripe_connect' AND d.stripe_transfers_active))`;
 
+/** Each payee's payout-details page (Stripe's onboarding links come back to it). */
+export const PAYOUT_DETAILS_PAGE: Record<PayeeKind, string> = {
+  [PayeeKind.Referrer]: '/cabinet/payout-details',
+  [PayeeKind.ExchangeMember]: '/exchange/payout-details',
+};
+
 export function isUsable(d: PayoutDetails | null): boolean {
   if (!d) return false;
   return d.method === PayoutMethod.Bank ? d.bankEncrypted !== null : d.stripeTransfersActive;
 }
 
-/** Referrers' payout details: a Stripe Connect Express account or bank details, encrypted at rest. */
+/** Payees' payout details (referrers and exchange members alike): a Stripe Connect Express account or bank details, encrypted at rest. */
 @Injectable()
 export class PayoutDetailsService implements OnModuleInit {
   private readonly logger = new Logger('PayoutDetails');
@@ -52,17 +58,17 @@ export class PayoutDetailsService implements OnModuleInit {
     };
   }
 
-  async setBank(referrerId: string, dto: BankDetailsDto): Promise<PayoutDetailsView> {
+  async setBank(referrerId: string, dto: BankDetailsDto, kind: PayeeKind = PayeeKind.Referrer): Promise<PayoutDetailsView> {
     const { details, problems } = normalizeBankDetails(dto);
     if (problems.length > 0) {
       throw new PayoutDetailsException(PayoutDetailsErrorCode.BANK_DETAILS_MALFORMED, problems.map((p) => p.problem).join('; '), problems);
     }
     const blob = encryptDetails(this.config.payoutDetailsKey, referrerId, details);
     await this.db.query(
-      `INSERT INTO payout_details (referrer_id, method, bank_encrypted, bank_account_last4) VALUES ($1, 'bank', $2, $3)
+      `INSERT INTO payout_details (referrer_id, payee_kind, method, bank_encrypted, bank_account_last4) VALUES ($1, $4, 'bank', $2, $3)
        ON CONFLICT (referrer_id) DO UPDATE SET method = 'bank', bank_encrypted = EXCLUDED.bank_encrypted,
          bank_account_last4 = EXCLUDED.bank_account_last4, updated_at = now()`,
-      [referrerId, blob, last4(details.accountNumber)],
+      [referrerId, blob, last4(details.accountNumber), kind],
     );
     return this.view(referrerId);
   }
@@ -72,28 +78,30 @@ export class PayoutDetailsService implements OnModuleInit {
    * fresh onboarding link. Choosing Connect makes it the payout method; it becomes usable when
    * Stripe reports the transfers capability active.
    */
-  async startConnect(referrerId: string): Promise<ConnectOnboardingView> {
+  async startConnect(referrerId: string, kind: PayeeKind = PayeeKind.Referrer): Promise<ConnectOnboardingView> {
     let accountId = (await this.db.manager.findOne(PayoutDetails, { where: { referrerId } }))?.stripeAccountId ?? null;
     try {
       if (!accountId) {
-        const [{ email }] = await this.db.query(`SELECT u.email FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, [referrerId]);
+        const owners = kind === PayeeKind.ExchangeMember ? 'exchange_members' : 'referrers';
+        const [{ email }] = await this.db.query(`SELECT u.email FROM ${owners} r JOIN users u ON u.id = r.user_id WHERE r.id = $1`, [referrerId]);
         const account = await this.stripe.api.accounts.create(
-          { type: 'express', email, capabilities: { transfers: { requested: true } }, metadata: { referrer_id: referrerId } },
+          { type: 'express', email, capabilities: { transfers: { requested: true } }, metadata: { referrer_id: referrerId, ...(kind === PayeeKind.ExchangeMember ? { payee_kind: kind } : {}) } },
           { idempotencyKey: `connect-account:${referrerId}` },
         );
         accountId = account.id;
       }
       await this.db.query(
-        `INSERT INTO payout_details (referrer_id, method, stripe_account_id) VALUES ($1, 'stripe_connect', $2)
+        `INSERT INTO payout_details (referrer_id, payee_kind, method, stripe_account_id) VALUES ($1, $3, 'stripe_connect', $2)
          ON CONFLICT (referrer_id) DO UPDATE SET method = 'stripe_connect',
            stripe_account_id = COALESCE(payout_details.stripe_account_id, EXCLUDED.stripe_account_id), updated_at = now()`,
-        [referrerId, accountId],
+        [referrerId, accountId, kind],
       );
+      const pages = PAYOUT_DETAILS_PAGE[kind];
       const link = await this.stripe.api.accountLinks.create({
         account: accountId,
         type: 'account_onboarding',
-        refresh_url: `${this.config.publicBaseUrl}/cabinet/payout-details/connect/refresh`,
-        return_url: `${this.config.publicBaseUrl}/cabinet/payout-details/connect/return`,
+        refresh_url: `${this.config.publicBaseUrl}${pages}/connect/refresh`,
+        return_url: `${this.config.publicBaseUrl}${pages}/connect/return`,
       });
       return { stripeAccountId: accountId, onboardingUrl: link.url };
     } catch (err) {

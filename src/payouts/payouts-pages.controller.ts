@@ -7,7 +7,7 @@ import { TwoFactorErrorCode, TwoFactorException } from '../auth/two-factor/two-f
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import '../auth/two-factor/two-factor.messages';
 import { formatDate, formatMoney } from '../money/money-format';
-import { ReferrerService } from '../referrers/referrer.service';
+import { PayeesRepository } from './payees.repository';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { localizedErrorMessage } from '../common/errors/errors.messages';
@@ -33,7 +33,7 @@ export class PayoutsPagesController {
     private readonly views: ViewService,
     private readonly payouts: PayoutsService,
     private readonly executor: PayoutExecutor,
-    private readonly referrers: ReferrerService,
+    private readonly payees: PayeesRepository,
     private readonly twoFactor: TwoFactorService,
   ) {}
 
@@ -149,7 +149,7 @@ export class PayoutsPagesController {
     const q = await parseForm(PayoutPreviewQuery, { currency: typeof req.query.currency === 'string' ? req.query.currency : undefined }).catch(() => ({ currency: undefined }) as PayoutPreviewQuery);
     const preview = await this.payouts.preview(q.currency, user, 200);
     const batches = await this.payouts.listBatches(30);
-    const names = await this.referrers.namesOf([...preview.eligible, ...preview.excluded].map((r) => r.referrerId));
+    const names = await this.payees.namesOf([...preview.eligible, ...preview.excluded].map((r) => r.referrerId));
     this.views.render(
       'payouts-console',
       req,
@@ -173,7 +173,7 @@ export class PayoutsPagesController {
   private async renderBatch(req: Request, res: Response, user: AuthUser, id: string, ctx: Record<string, unknown>, status = 200): Promise<void> {
     const batch = await this.payouts.batchDetail(id);
     const isFinance = user.role === Role.Finance;
-    const names = await this.referrers.namesOf(batch.items.map((i) => i.referrerId));
+    const names = await this.payees.namesOf(batch.items.map((i) => i.referrerId));
     const items = batch.items.map((i) => ({
       ...i,
       who: names.get(i.referrerId),

@@ -139,9 +139,11 @@ export class PayoutItemView {
   id: string;
   @ApiProperty({ description: 'Batch id' })
   batchId: string;
-  @ApiProperty({ description: 'Referrer paid' })
+  @ApiProperty({ description: 'Payee paid: a referrer id, or an exchange member id when payeeKind = exchange_member' })
   referrerId: string;
-  @ApiProperty({ description: 'Referrer\'s email' })
+  @ApiProperty({ description: 'Who is paid: referrer (commissions) or exchange_member (lead-exchange referral fees)', enum: ['referrer', 'exchange_member'] })
+  payeeKind: string;
+  @ApiProperty({ description: 'Payee\'s email' })
   email: string;
   @ApiProperty({ description: 'Amount, minor units' })
   amount: string;

@@ -3,6 +3,7 @@ import { registerMessages } from '../i18n/messages';
 registerMessages({
   en: {
     'payouts.title': 'Payout console',
+    'payouts.payee.member': 'exchange partner (referral fees)',
     'payouts.preview': 'Preview for {currency}',
     'payouts.minimum': 'Payout minimum: {minimum}',
     'payouts.eligible': '{referrers} would be paid {total}',
@@ -82,6 +83,7 @@ registerMessages({
     'payouts.confirm.approve.yes': 'Yes, approve',
   },
   ru: {
+    'payouts.payee.member': 'партнёр биржи (вознаграждения за лиды)',
     'payouts.title': 'Выплаты',
     'payouts.preview': 'Предпросмотр в {currency}',
     'payouts.minimum': 'Минимальная выплата: {minimum}',

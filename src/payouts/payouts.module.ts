@@ -14,13 +14,14 @@ import { PayoutMailer } from './payout-mailer';
 import { PayoutsController } from './payouts.controller';
 import { PayoutsPagesController } from './payouts-pages.controller';
 import { PayoutsService } from './payouts.service';
+import { PayeesRepository } from './payees.repository';
 import { StripeModule } from '../stripe/stripe.module';
 import { LedgerModule } from '../ledger/ledger.module';
 
 @Module({
   imports: [EventsModule, LedgerModule, StripeModule, TypeOrmModule.forFeature([PayoutBatch, PayoutItem]), FinanceAuditModule, PayoutDetailsModule, ProgramModule, MailModule, ReferrersModule],
   controllers: [PayoutsController, PayoutsPagesController],
-  providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer],
-  exports: [PayoutsService, PayoutExecutor],
+  providers: [PayoutsService, PayoutExecutor, BankExportService, PayoutMailer, PayeesRepository],
+  exports: [PayoutsService, PayoutExecutor, PayeesRepository],
 })
 export class PayoutsModule {}

@@ -19,8 +19,8 @@ import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExc
 import { PayoutErrorCode, PayoutException } from './payouts.exception';
 
 /** Items of a new batch, from rows (referrer_id, amount) aliased x joined with their payout details d. */
-const INSERT_ITEMS = `INSERT INTO payout_items (batch_id, referrer_id, currency, amount, method, stripe_account_id, bank_encrypted, status)
-  SELECT $1, x.referrer_id, $2, x.amount, d.method,
+const INSERT_ITEMS = `INSERT INTO payout_items (batch_id, referrer_id, payee_kind, currency, amount, method, stripe_account_id, bank_encrypted, status)
+  SELECT $1, x.referrer_id, d.payee_kind, $2, x.amount, d.method,
          CASE WHEN d.method = 'stripe_connect' THEN d.stripe_account_id END,
          CASE WHEN d.method = 'bank' THEN d.bank_encrypted END, 'pending'`;
 
@@ -345,9 +345,22 @@ export class PayoutsService {
     return Promise.all(ids.map((b) => this.batchView(b.id)));
   }
 
+  /** One payee's payout items (a referrer's or an exchange member's), newest first: when each was settled, or its batch created. */
+  async itemsOfPayee(payeeId: string, limit = 500): Promise<{ id: string; amount: bigint; currency: string; method: string; status: string; at: Date; failureReason: string | null }[]> {
+    const rows: { id: string; amount: bigint; currency: string; method: string; status: string; at: Date; failure_reason: string | null }[] = await this.db.query(
+      `SELECT i.id, i.amount, i.currency, i.method, i.status, coalesce(i.resolved_at, b.created_at) AS at, i.failure_reason
+         FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
+        WHERE i.referrer_id = $1 ORDER BY at DESC, i.id LIMIT $2`,
+      [payeeId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, amount: BigInt(r.amount), currency: r.currency.trim(), method: r.method, status: r.status, at: r.at, failureReason: r.failure_reason }));
+  }
+
   async itemViews(where: string, params: unknown[], limit = 100_000): Promise<PayoutItemView[]> {
     const rows = await this.db.query(
-      `SELECT i.*, u.email FROM payout_items i JOIN referrers r ON r.id = i.referrer_id JOIN users u ON u.id = r.user_id
+      `SELECT i.*, u.email FROM payout_items i
+         LEFT JOIN referrers r ON r.id = i.payee_referrer_id LEFT JOIN exchange_members em ON em.id = i.payee_member_id
+         JOIN users u ON u.id = coalesce(r.user_id, em.user_id)
        WHERE ${where} ORDER BY i.amount DESC, i.id LIMIT ${Number(limit)}`,
       params,
     );
@@ -356,6 +369,7 @@ export class PayoutsService {
         id: r.id,
         batchId: r.batch_id,
         referrerId: r.referrer_id,
+        payeeKind: r.payee_kind,
         email: r.email,
         amount: r.amount.toString(),
         currency: r.currency.trim(),

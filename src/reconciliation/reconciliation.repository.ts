@@ -79,7 +79,9 @@ export class ReconciliationRepository {
   > {
     return this.db.query(
       `SELECT i.id, i.batch_id, i.referrer_id, u.email, i.method, i.amount, i.currency, i.status, i.stripe_transfer_id, i.failure_reason, i.resolved_at
-       FROM payout_items i JOIN referrers r ON r.id = i.referrer_id JOIN users u ON u.id = r.user_id
+       FROM payout_items i
+         LEFT JOIN referrers r ON r.id = i.payee_referrer_id LEFT JOIN exchange_members em ON em.id = i.payee_member_id
+         JOIN users u ON u.id = coalesce(r.user_id, em.user_id)
        WHERE i.status IN ('paid', 'failed') AND i.resolved_at >= $1 AND i.resolved_at < $2 ORDER BY i.resolved_at, i.id`,
       [from, to],
     );

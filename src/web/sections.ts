@@ -18,7 +18,11 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
     { href: '/cabinet/payout-details', label: 'nav.payoutDetails' },
   ],
   [Role.Supplier]: [{ href: '/supplier', label: 'nav.supplier' }],
-  [Role.Partner]: [{ href: '/exchange', label: 'nav.exchange' }],
+  [Role.Partner]: [
+    { href: '/exchange', label: 'nav.exchange' },
+    { href: '/exchange/statement', label: 'nav.exchangeStatement' as MessageKey },
+    { href: '/exchange/payout-details', label: 'nav.payoutDetails' },
+  ],
   [Role.Finance]: [
     { href: '/finance', label: 'nav.financeHome' },
     { href: '/finance/payouts', label: 'nav.payouts' },

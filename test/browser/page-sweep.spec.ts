@@ -68,6 +68,10 @@ const PAGES: PageSpec[] = [
   { who: Role.Referrer, name: 'forbidden', path: () => '/finance/payouts', status: 403 },
   { who: Role.Supplier, name: 'supplier', path: () => '/supplier' },
   { who: Role.Partner, name: 'exchange', path: () => '/exchange' },
+  { who: Role.Partner, name: 'exchange-statement', path: () => '/exchange/statement' },
+  { who: Role.Partner, name: 'exchange-payout-details', path: () => '/exchange/payout-details' },
+  { who: Role.Partner, name: 'exchange-connect-refresh', path: () => '/exchange/payout-details/connect/refresh' },
+  { who: Role.Partner, name: 'exchange-connect-return', path: () => '/exchange/payout-details/connect/return' },
   { who: Role.Finance, name: 'payouts', path: () => '/finance/payouts' },
   { who: Role.Finance, name: 'batch', path: (w) => `/finance/payouts/batches/${w.batchId}` },
   // finance

@@ -28,6 +28,12 @@ export class MemberFeesView {
   available: string;
   @ApiProperty({ description: 'Already paid out, minor units', type: String })
   paid: string;
+  @ApiProperty({ description: 'In a payout batch on its way (reserved, not yet paid), minor units', type: String })
+  pending: string;
+  @ApiProperty({ description: 'Fees this member paid for leads it won (when the receiving member funds fees), minor units', type: String })
+  chargedTotal: string;
+  @ApiProperty({ description: 'Each fee charged to this member as the receiver of a won lead, newest first', type: () => [MemberFeeView] })
+  charged: MemberFeeView[];
   @ApiProperty({ description: 'Each fee, newest first', type: [MemberFeeView] })
   fees: MemberFeeView[];
 }

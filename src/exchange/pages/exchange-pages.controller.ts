@@ -9,6 +9,9 @@ import { ViewService } from '../../web/view.service';
 import { AnalyticsService } from '../analytics/analytics.service';
 import { DealService } from '../deals/deal.service';
 import { allowedNext, DealStatus } from '../deals/deal-status';
+import { partnerDashboard } from '../deals/partner-dashboard';
+import { FeeService } from '../fees/fee.service';
+import '../fees/fee.messages';
 import '../exchange.messages';
 import './exchange-operator.messages';
 import { DealStatusDto, DeclineDto, SubmitLeadDto } from '../leads/lead.dto';
@@ -21,7 +24,10 @@ import { NewTagDto } from '../tags/tag.dto';
 import { TagService } from '../tags/tag.service';
 import { RulesService } from '../rules/rules.service';
 import { dayText, daysPeriod, parseDay, startOfDay } from '../../common/zoned-dates';
-import { DEFAULT_TIME_ZONE, formatDate, formatRatio } from '../../money/money-format';
+import { DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatDate, formatMoney, formatRatio, minorToDecimalString } from '../../money/money-format';
+import { parsePercentInput } from '../../money/percent-input';
+import { ExchangeSettingsView, UpdateExchangeSettingsDto } from '../settings/settings.dto';
+import { FEE_PAYERS } from '../fees/fee';
 import { moneyInputExample, parseMoneyInput } from '../../money/money-input';
 
 /**
@@ -33,6 +39,9 @@ function minorField(body: Record<string, string>, field: string, currency: strin
   if (v === undefined || String(v).trim() === '') return undefined;
   return parseMoneyInput(v, currency, { allowNegative: true, field }).toString();
 }
+
+/** A decimal as a form shows it back: the Russian decimal comma. */
+const localDecimal = (text: string, locale: string): string => (locale === 'ru' ? text.replace('.', ',') : text);
 
 const list = (v: unknown): string[] =>
   String(v ?? '')
@@ -55,6 +64,7 @@ export class ExchangePagesController {
     private readonly tags: TagService,
     private readonly settings: ExchangeSettingsService,
     private readonly analytics: AnalyticsService,
+    private readonly fees: FeeService,
   ) {}
 
   @Get('join')
@@ -187,6 +197,26 @@ export class ExchangePagesController {
     });
   }
 
+  /** The referral fee settings, typed as people do (a percent, money in major units, who pays). */
+  @Post('admin/settings')
+  @Roles(Role.Admin)
+  async saveSettings(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Body() body: Record<string, string>): Promise<void> {
+    try {
+      const currency = (await this.settings.get()).currency;
+      const dto = await parseForm(UpdateExchangeSettingsDto, {
+        feeKind: body.feeKind,
+        feePayer: body.feePayer,
+        feeBp: body.feePercent?.trim() ? String(parsePercentInput(body.feePercent, 'feePercent')) : undefined,
+        feeFixed: minorField(body, 'feeFixed', currency),
+      });
+      await this.settings.update(dto, user.id);
+      res.redirect(303, `/exchange/admin?saved=settings#fee-settings`);
+    } catch (err) {
+      const { status, error } = pageError(err);
+      await this.renderAdmin(req, res, { error, settingsForm: body }, status);
+    }
+  }
+
   @Post('admin/tags')
   @Roles(Role.Admin)
   async addTag(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
@@ -251,6 +281,7 @@ export class ExchangePagesController {
     const [inbox, submitted, tags, settings] = admitted
       ? await Promise.all([this.leads.inbox(memberId), this.leads.submittedBy(memberId), this.tags.list(), this.settings.get()])
       : [[], [], [], await this.settings.get()];
+    const fees = await this.fees.card(memberId);
     this.views.render(
       'exchange-member',
       req,
@@ -266,6 +297,8 @@ export class ExchangePagesController {
         needs: Object.keys(settings.rules.need),
         inbox: inbox.map((l) => ({ ...l, offered: l.routingState === 'offered', next: l.dealStatus ? allowedNext(l.dealStatus as DealStatus) : [] })),
         submitted,
+        dashboard: partnerDashboard(inbox),
+        fees,
         currency: settings.currency,
         amountExample: moneyInputExample(settings.currency, this.views.locale(req)),
         form: {},
@@ -277,11 +310,12 @@ export class ExchangePagesController {
 
   private async renderAdmin(req: Request, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
     const filter = deskFilter(req.query);
-    const [members, tags, page, stale] = await Promise.all([
+    const [members, tags, page, stale, settings] = await Promise.all([
       this.members.list(),
       this.tags.list(),
       this.leads.page({ ...filter, limit: DESK_PAGE, offset: (filter.page - 1) * DESK_PAGE }),
       this.leads.stale(),
+      this.settings.view(),
     ]);
     const first = page.total === 0 ? 0 : (filter.page - 1) * DESK_PAGE + 1;
     const last = Math.min(filter.page * DESK_PAGE, page.total);
@@ -307,10 +341,36 @@ export class ExchangePagesController {
           next: last < page.total ? link(filter.page + 1) : null,
         },
         stale,
+        feeSettings: this.feeSettingsForm(req, settings, extra.settingsForm as Record<string, string> | undefined, (extra.error as { fields?: string[] } | undefined)?.fields),
+        notice: req.query.saved === 'settings' ? this.views.t(req, 'exchange.settings.saved') : undefined,
         ...extra,
       },
       status,
     );
+  }
+
+
+  /** The fee settings in words and as a form (what was typed comes back after a refusal). */
+  private feeSettingsForm(req: Request, s: ExchangeSettingsView, typed?: Record<string, string>, errorFields: string[] = []): Record<string, unknown> {
+    const locale = this.views.locale(req);
+    const kind = typed?.feeKind ?? s.feeKind;
+    const payer = typed?.feePayer ?? s.feePayer;
+    const fee =
+      s.feeKind === 'percent'
+        ? this.views.t(req, 'exchange.settings.fee.percent', { percent: formatBasisPointsPercent(locale, s.feeBp, 2, true) })
+        : s.feeKind === 'fixed'
+          ? this.views.t(req, 'exchange.settings.fee.fixed', { amount: formatMoney(locale, s.feeFixed, s.currency) })
+          : this.views.t(req, 'exchange.settings.feeKind.none');
+    return {
+      summary: this.views.t(req, 'exchange.settings.now', { fee, payer: this.views.t(req, `exchange.settings.payerWords.${s.feePayer}`) }),
+      currency: s.currency,
+      kinds: ['none', 'percent', 'fixed'].map((v) => ({ value: v, label: this.views.t(req, `exchange.settings.feeKind.${v}`), selected: v === kind })),
+      payers: [...FEE_PAYERS].map((v) => ({ value: v, label: this.views.t(req, `exchange.settings.feePayer.${v}`), selected: v === payer })),
+      percent: typed?.feePercent ?? (s.feeBp ? localDecimal((s.feeBp / 100).toString(), locale) : ''),
+      fixed: typed?.feeFixed ?? (s.feeFixed ? localDecimal(minorToDecimalString(BigInt(s.feeFixed), s.currency), locale) : ''),
+      example: moneyInputExample(s.currency, locale),
+      errors: Object.fromEntries(['feePercent', 'feeFixed'].filter((f) => errorFields.includes(f)).map((f) => [f, this.views.t(req, 'errors.field.invalid')])),
+    };
   }
 
 }

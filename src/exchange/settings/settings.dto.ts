@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
+import { FEE_PAYERS, FeePayer } from '../fees/fee';
 
 export class ExchangeSettingsView {
   @ApiProperty({ description: 'Rules mapping lead fields to BANT scores 1–5: budget bands (min in minor units), authority and need maps, timeline bands', type: Object })
@@ -18,6 +19,8 @@ export class ExchangeSettingsView {
   feeBp: number;
   @ApiProperty({ description: 'Fixed fee in minor units when feeKind = fixed', type: String })
   feeFixed: bigint;
+  @ApiProperty({ description: 'Who funds the referral fee: operator (the platform pays it) or receiving_member (the member that accepted and won the lead is debited)', enum: [...FEE_PAYERS] })
+  feePayer: FeePayer;
   @ApiProperty({ description: 'best_match: each lead to the single best member; rotation: equally good matches share the work by capacity', enum: ['best_match', 'rotation'] })
   routingMode: string;
   @ApiProperty({ description: 'Currency of budgets, thresholds and fees (the program currency)' })
@@ -74,6 +77,11 @@ export class UpdateExchangeSettingsDto {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'feeFixed must be a non-negative integer amount in minor units' })
   feeFixed?: string;
+
+  @ApiPropertyOptional({ description: 'Who funds the referral fee: operator (default) or receiving_member (the member that won the lead is debited)', enum: [...FEE_PAYERS] })
+  @IsOptional()
+  @IsIn([...FEE_PAYERS], { message: 'feePayer must be operator or receiving_member' })
+  feePayer?: FeePayer;
 
   @ApiPropertyOptional({ description: 'best_match (default) or rotation (weighted by weekly capacity among equally good matches)', enum: ['best_match', 'rotation'] })
   @IsOptional()

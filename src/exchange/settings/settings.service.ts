@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ExchangeErrorCode, ExchangeException } from '../exchange.exception';
-import { FeeRule } from '../fees/fee';
+import { FeePayer, FeeRule } from '../fees/fee';
 import { RoutingMode } from '../routing/match';
 import { ScoringRuleError, ScoringRules, Thresholds, validateRules, validateThresholds } from '../scoring/scoring';
 import { ExchangeSettingsView, UpdateExchangeSettingsDto } from './settings.dto';
@@ -12,6 +12,7 @@ export interface ExchangeSettings {
   acceptTimeoutMinutes: number;
   staleDays: number;
   fee: FeeRule;
+  feePayer: FeePayer;
   routingMode: RoutingMode;
   currency: string;
 }
@@ -44,6 +45,7 @@ export class ExchangeSettingsService {
       if (dto.feeBp !== undefined) next.fee_bp = dto.feeBp;
       if (dto.feeFixed !== undefined) next.fee_fixed = BigInt(dto.feeFixed);
       if (dto.routingMode !== undefined) next.routing_mode = dto.routingMode;
+      if (dto.feePayer !== undefined) next.fee_payer = dto.feePayer;
       try {
         validateRules(next.scoring_rules as ScoringRules);
         validateThresholds({ salesReadyMin: next.sales_ready_min, nurtureMin: next.nurture_min });
@@ -53,8 +55,8 @@ export class ExchangeSettingsService {
       }
       await m.query(
         `UPDATE exchange_settings SET scoring_rules = $1, sales_ready_min = $2, nurture_min = $3, accept_timeout_minutes = $4, stale_days = $5,
-                fee_kind = $6, fee_bp = $7, fee_fixed = $8, routing_mode = $10, updated_at = now(), updated_by = $9 WHERE id = 1`,
-        [JSON.stringify(next.scoring_rules), next.sales_ready_min, next.nurture_min, next.accept_timeout_minutes, next.stale_days, next.fee_kind, next.fee_bp, String(next.fee_fixed), actorId, next.routing_mode],
+                fee_kind = $6, fee_bp = $7, fee_fixed = $8, routing_mode = $10, fee_payer = $11, updated_at = now(), updated_by = $9 WHERE id = 1`,
+        [JSON.stringify(next.scoring_rules), next.sales_ready_min, next.nurture_min, next.accept_timeout_minutes, next.stale_days, next.fee_kind, next.fee_bp, String(next.fee_fixed), actorId, next.routing_mode, next.fee_payer],
       );
       return toView(next);
     });
@@ -69,6 +71,7 @@ function toSettings(r: any): ExchangeSettings {
     acceptTimeoutMinutes: r.accept_timeout_minutes,
     staleDays: r.stale_days,
     fee,
+    feePayer: r.fee_payer,
     routingMode: r.routing_mode,
     currency: String(r.currency).trim(),
   };
@@ -84,6 +87,7 @@ function toView(r: any): ExchangeSettingsView {
     feeKind: r.fee_kind,
     feeBp: r.fee_bp,
     feeFixed: BigInt(r.fee_fixed),
+    feePayer: r.fee_payer,
     routingMode: r.routing_mode,
     currency: String(r.currency).trim(),
   };
