@@ -6,6 +6,7 @@ import { Role } from '../src/access/role';
 import { nextPayout } from '../src/referrer-dashboard/next-payout';
 import { registerReferrer, staffToken } from './support/fixtures';
 import { formPost } from './support/browser-form';
+import { bankReferrer, seedAvailable } from './support/fake-stripe-connect';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -129,4 +130,27 @@ it('asking again mails a fresh link, at most one in two minutes', async () => {
   // Staff accounts start confirmed.
   const [staff] = await t.db.query(`SELECT count(*)::int AS n FROM users WHERE role <> 'referrer' AND email_verified_at IS NULL`);
   assert.equal(staff.n, 0);
+});
+
+it('payouts leave out an unconfirmed referrer (required mode), by name in the preview; confirmed, the same referrer is paid', async () => {
+  const finance = await staffToken(t, Role.Finance);
+  const r = await bankReferrer(t, 'Anna Petrova');
+  await seedAvailable(t, r.id, 700_000n);
+  const preview = (await request(t.url).get('/api/payouts/preview').set('Authorization', `Bearer ${finance}`).expect(200)).body;
+  assert.deepEqual(preview.excluded.filter((x: { referrerId: string }) => x.referrerId === r.id).map((x: { reason: string }) => x.reason), ['email_unconfirmed']);
+  assert.equal(preview.eligible.some((x: { referrerId: string }) => x.referrerId === r.id), false);
+  const page = await request(t.url).get('/finance/payouts?lang=ru').set('cookie', session(finance)).expect(200);
+  assert.match(page.text, /адрес почты ещё не подтверждён/);
+  const explicit = await request(t.url).post('/api/payouts/batches').set('Authorization', `Bearer ${finance}`).set('Accept-Language', 'ru').send({ items: [{ referrerId: r.id, amount: '700000' }] }).expect(422);
+  assert.equal(explicit.body.error.code, 'REFERRER_NOT_ELIGIBLE');
+  assert.match(explicit.body.error.message, /не подтвердил адрес почты/);
+
+  const before = sink.received.length;
+  await ask(r.token);
+  const { token } = await linkFor(r.email, before + 1);
+  await formPost(t, `/verify-email/${token}`).expect(200);
+  const batch = (await request(t.url).post('/api/payouts/batches').set('Authorization', `Bearer ${finance}`).send({}).expect(201)).body;
+  assert.ok(batch.itemCount >= 1);
+  const items = (await request(t.url).get(`/api/payouts/batches/${batch.id}`).set('Authorization', `Bearer ${finance}`).expect(200)).body.items;
+  assert.ok(items.some((i: { referrerId: string; amount: string }) => i.referrerId === r.id && i.amount === '700000'));
 });

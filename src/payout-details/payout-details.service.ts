@@ -16,6 +16,13 @@ import { PayoutDetailsErrorCode, PayoutDetailsException } from './payout-details
  */
 export const USABLE_DETAILS_SQL = `((d.method = 'bank' AND d.bank_encrypted IS NOT NULL) OR (d.method = 'stripe_connect' AND d.stripe_transfers_active))`;
 
+/**
+ * On `d` (payout_details): the payee's email address is confirmed. Only self-registered referrers
+ * confirm theirs (users.email_verified_at); exchange members are admitted by the operator. Payouts
+ * wait for it when PAYOUT_EMAIL_VERIFICATION=required.
+ */
+export const EMAIL_CONFIRMED_SQL = `(d.payee_kind <> 'referrer' OR EXISTS (SELECT 1 FROM referrers vr JOIN users vu ON vu.id = vr.user_id WHERE vr.id = d.referrer_id AND vu.email_verified_at IS NOT NULL))`;
+
 /** Each payee's payout-details page (Stripe's onboarding links come back to it). */
 export const PAYOUT_DETAILS_PAGE: Record<PayeeKind, string> = {
   [PayeeKind.Referrer]: '/cabinet/payout-details',

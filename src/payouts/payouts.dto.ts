@@ -31,7 +31,7 @@ export class PayoutExcludedRowView {
   referrerId: string;
   @ApiProperty({ description: 'Available balance, minor units (may be negative after a clawback)' })
   available: string;
-  @ApiProperty({ description: 'Why the referrer is left out: below_minimum, negative_balance, no_details, connect_not_ready' })
+  @ApiProperty({ description: 'Why the referrer is left out: below_minimum, negative_balance, no_details, connect_not_ready, email_unconfirmed (PAYOUT_EMAIL_VERIFICATION=required)' })
   reason: string;
 }
 

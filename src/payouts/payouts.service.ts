@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
@@ -7,7 +7,8 @@ import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-aud
 import { LedgerService } from '../ledger/ledger.service';
 import { AccountKind, PostingCause } from '../ledger/ledger.types';
 import { PayoutMethod } from '../payout-details/payout-details.entity';
-import { USABLE_DETAILS_SQL } from '../payout-details/payout-details.service';
+import { EMAIL_CONFIRMED_SQL, USABLE_DETAILS_SQL } from '../payout-details/payout-details.service';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { ProgramService } from '../program/program.service';
 import { postItemMoves } from './item-postings';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
@@ -24,7 +25,7 @@ const INSERT_ITEMS = `INSERT INTO payout_items (batch_id, referrer_id, payee_kin
          CASE WHEN d.method = 'stripe_connect' THEN d.stripe_account_id END,
          CASE WHEN d.method = 'bank' THEN d.bank_encrypted END, 'pending'`;
 
-export type ExclusionReason = 'below_minimum' | 'negative_balance' | 'no_details' | 'connect_not_ready';
+export type ExclusionReason = 'below_minimum' | 'negative_balance' | 'no_details' | 'connect_not_ready' | 'email_unconfirmed';
 export type Settlement = { paid: true; transferId?: string } | { paid: false; reason: string };
 
 /** Batches and their items: preview, create, approve, cancel, and settling items (paid / failed). */
@@ -38,15 +39,21 @@ export class PayoutsService {
     private readonly mailer: PayoutMailer,
     private readonly notifications: NotificationService,
     private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Payouts wait for a confirmed email address (PAYOUT_EMAIL_VERIFICATION=required). */
+  private get emailRequired(): boolean {
+    return this.config.payoutEmailVerification === 'required';
+  }
 
   async preview(currencyArg: string | undefined, actor: AuthUser, limit = 1000): Promise<PayoutPreviewView> {
     const settings = await this.program.settings();
     const currency = currencyArg ?? settings.currency.trim();
     const minimum = settings.payoutMinimum;
     const balances = await this.ledger.balancesByOwner(AccountKind.ReferrerAvailable, currency);
-    const detailRows: { referrer_id: string; method: string; usable: boolean }[] = await this.db.query(
-      `SELECT d.referrer_id, d.method, ${USABLE_DETAILS_SQL} AS usable FROM payout_details d`,
+    const detailRows: { referrer_id: string; method: string; usable: boolean; email_confirmed: boolean }[] = await this.db.query(
+      `SELECT d.referrer_id, d.method, ${USABLE_DETAILS_SQL} AS usable, ${EMAIL_CONFIRMED_SQL} AS email_confirmed FROM payout_details d`,
     );
     const details = new Map(detailRows.map((d) => [d.referrer_id, d]));
     const eligible: { referrerId: string; available: bigint; method: string }[] = [];
@@ -61,6 +68,7 @@ export class PayoutsService {
       else if (available < minimum) reason = 'below_minimum';
       else if (!d) reason = 'no_details';
       else if (!d.usable) reason = d.method === PayoutMethod.StripeConnect ? 'connect_not_ready' : 'no_details';
+      else if (this.emailRequired && !d.email_confirmed) reason = 'email_unconfirmed';
       if (reason) {
         excludedByReason[reason] = (excludedByReason[reason] ?? 0) + 1;
         if (excluded.length < limit) excluded.push({ referrerId, available: available.toString(), reason });
@@ -119,7 +127,7 @@ export class PayoutsService {
         await m.query(
           `${INSERT_ITEMS}
            FROM (SELECT a.owner_id AS referrer_id, a.balance AS amount FROM ledger_accounts a JOIN payout_details d ON d.referrer_id = a.owner_id
-                 WHERE a.kind = 'referrer_available' AND a.currency = $2 AND a.owner_id IS NOT NULL AND a.balance >= greatest($3::bigint, 1) AND ${USABLE_DETAILS_SQL}
+                 WHERE a.kind = 'referrer_available' AND a.currency = $2 AND a.owner_id IS NOT NULL AND a.balance >= greatest($3::bigint, 1) AND ${USABLE_DETAILS_SQL}${this.emailRequired ? ` AND ${EMAIL_CONFIRMED_SQL}` : ''}
                  ORDER BY a.id FOR UPDATE OF a) x
            JOIN payout_details d ON d.referrer_id = x.referrer_id`,
           [batch.id, currency, minimum.toString()],
@@ -158,8 +166,8 @@ export class PayoutsService {
     if (new Set(ids).size !== ids.length) throw new CommonException(CommonErrorCode.VALIDATION_FAILED, 'each referrer may appear once in a batch');
     // Lock first (id order), then read: the balances read are the ones the postings will move.
     await m.query(`SELECT id FROM ledger_accounts WHERE kind = 'referrer_available' AND currency = $1 AND owner_id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, [currency, ids]);
-    const rows: { referrer_id: string; balance: bigint | null; method: string | null; usable: boolean | null }[] = await m.query(
-      `SELECT x.referrer_id, a.balance, d.method, ${USABLE_DETAILS_SQL} AS usable
+    const rows: { referrer_id: string; balance: bigint | null; method: string | null; usable: boolean | null; email_confirmed: boolean | null }[] = await m.query(
+      `SELECT x.referrer_id, a.balance, d.method, ${USABLE_DETAILS_SQL} AS usable, ${EMAIL_CONFIRMED_SQL} AS email_confirmed
        FROM unnest($2::uuid[]) AS x(referrer_id)
        LEFT JOIN ledger_accounts a ON a.kind = 'referrer_available' AND a.currency = $1 AND a.owner_id = x.referrer_id
        LEFT JOIN payout_details d ON d.referrer_id = x.referrer_id`,
@@ -178,6 +186,9 @@ export class PayoutsService {
       }
       if (amount < minimum) throw new PayoutException(PayoutErrorCode.AMOUNT_BELOW_MINIMUM, `${item.amount} is below the payout minimum of ${minimum} ${currency}`, { referrerId: item.referrerId });
       if (!r.usable) throw new PayoutException(PayoutErrorCode.REFERRER_NOT_ELIGIBLE, `Referrer ${item.referrerId} has no usable payout details`, { referrerId: item.referrerId });
+      if (this.emailRequired && !r.email_confirmed) {
+        throw new PayoutException(PayoutErrorCode.REFERRER_NOT_ELIGIBLE, `Referrer ${item.referrerId} has not confirmed the email address`, { referrerId: item.referrerId, reason: 'email_unconfirmed' });
+      }
     }
     return { referrerIds: ids, amounts: items.map((i) => i.amount) };
   }
