@@ -22,7 +22,7 @@ export class ProgramSettingsChanges1796236000000 implements MigrationInterface {
         -- the program's currency after the change (a payout minimum is read in it)
         currency char(3) NOT NULL
       )`);
-    await q.query(`CREATE INDEX program_settings_changes_recent ON program_settings_changes (changed_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX program_settings_changes_recent ON program_settings_changes (changed_at DESC, id)`);
     await q.query(`CREATE TRIGGER program_settings_changes_immutable BEFORE UPDATE OR DELETE ON program_settings_changes FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
   }
 

@@ -141,12 +141,12 @@ export class ProgramService {
     });
   }
 
-  /** The recorded changes of the settings, newest first, with who made each. */
+  /** The recorded changes of the settings, newest save first (a save's fields in the form's order), with who made each. */
   async changes(limit: number, offset = 0): Promise<{ rows: ProgramSettingsChange[]; total: number }> {
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT c.id, c.changed_at, c.changed_by, u.email, c.field, c.before, c.after, c.currency, count(*) OVER () AS total
          FROM program_settings_changes c LEFT JOIN users u ON u.id = c.changed_by
-        ORDER BY c.changed_at DESC, c.id DESC LIMIT $1 OFFSET $2`,
+        ORDER BY c.changed_at DESC, c.id LIMIT $1 OFFSET $2`,
       [limit, offset],
     );
     return {
