@@ -51,7 +51,8 @@ export class AdminOfferService {
     const from = all.find((v) => v.version === (fromVersion ?? (to ? Math.max(1, to.version - 1) : 0)));
     if (!from || !to) return { diff: null, versions };
     const lines: DiffLine[] = [];
-    for (const part of diffLines(from.text, to.text)) {
+    // Both texts end with a line end, so a line added at the end does not also mark the last one changed.
+    for (const part of diffLines(`${from.text}\n`, `${to.text}\n`)) {
       const kind: DiffLineKind = part.added ? 'added' : part.removed ? 'removed' : 'same';
       for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push({ kind, text: line });
     }

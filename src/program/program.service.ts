@@ -22,6 +22,11 @@ export function normalizeProgramName(raw: string): string {
   return name;
 }
 
+/** An offer text as stored and compared: line ends as \n (browsers send \r\n), no surrounding blank space. */
+export function normalizeOfferText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
 /** An IANA time zone name, canonical ("europe/moscow" → "Europe/Moscow"); anything else is refused. */
 export function normalizeTimeZone(raw: string): string {
   const text = raw.trim();
@@ -132,7 +137,7 @@ export class ProgramService {
         );
       }
       let offer = await this.currentOffer(m);
-      if (dto.offerText !== undefined && dto.offerText.trim() !== offer.text.trim()) offer = await this.insertOffer(m, dto.offerText, actorId);
+      if (dto.offerText !== undefined && normalizeOfferText(dto.offerText) !== normalizeOfferText(offer.text)) offer = await this.insertOffer(m, dto.offerText, actorId);
       return toView(s, offer);
     }).then((view) => {
       this.cachedName = view.name;
@@ -164,7 +169,7 @@ export class ProgramService {
     return this.db.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(884422)');
       const current = await this.currentOffer(m);
-      if (current && current.text.trim() === dto.text.trim()) {
+      if (current && normalizeOfferText(current.text) === normalizeOfferText(dto.text)) {
         throw new ProgramException(ProgramErrorCode.OFFER_TEXT_UNCHANGED, `The text is the same as version ${current.version}`);
       }
       return offerView(await this.insertOffer(m, dto.text, actorId));
@@ -179,7 +184,7 @@ export class ProgramService {
   private async insertOffer(m: EntityManager, text: string, actorId: string): Promise<OfferVersion> {
     await m.query('SELECT pg_advisory_xact_lock(884422)');
     const current = await this.currentOffer(m);
-    return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: text.trim(), createdBy: actorId }));
+    return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: normalizeOfferText(text), createdBy: actorId }));
   }
 }
 
