@@ -23,7 +23,7 @@ const tag = randomBytes(3).toString('hex');
 const session = (token: string) => `hs_session=${token}`;
 const page = (path: string, token: string, status = 200) => request(t.url).get(path).set('cookie', session(token)).set('accept', 'text/html').expect(status);
 const attr = (html: string, test: string, name: string) => new RegExp(`data-test="${test}"[^>]*data-${name}="([^"]*)"`).exec(html)?.[1];
-const all = (html: string, test: string) => [...html.matchAll(new RegExp(`data-test="${test}"[^>]*>([^<]*)<`, 'g'))].map((m) => m[1]);
+const all = (html: string, test: string) => [...html.matchAll(new RegExp(`data-test="${test}"[^>]*>(?:<div[^>]*>)?([^<]*)<`, 'g'))].map((m) => m[1]);
 const inbox = () => t.app.get(StripeInboxService);
 
 async function send(event: ReturnType<typeof stripeEvent>): Promise<void> {
