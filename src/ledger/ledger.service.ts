@@ -202,6 +202,19 @@ export class LedgerService {
     return new Map(rows.map((r) => [r.owner_id, r.balance]));
   }
 
+  /**
+   * The sum of every owner's balance of each given account kind in one currency (the program's
+   * liability: all referrers' pending, all available). Kinds without accounts sum to 0.
+   */
+  async totalsByKind(kinds: AccountKind[], currency: string, m: EntityManager = this.db.manager): Promise<Map<AccountKind, bigint>> {
+    if (!isCurrency(currency)) throw new LedgerException(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'currency must be a 3-letter ISO 4217 code');
+    const rows: { kind: AccountKind; total: string }[] = await m.query(
+      `SELECT kind, sum(balance)::text AS total FROM ledger_accounts WHERE kind = ANY($1::text[]) AND currency = $2 AND owner_id IS NOT NULL GROUP BY kind`,
+      [kinds, currency],
+    );
+    return new Map(kinds.map((k) => [k, BigInt(rows.find((r) => r.kind === k)?.total ?? '0')]));
+  }
+
   /** Every movement on an owner's accounts in one currency, newest first. */
   async statement(ownerId: string, currency: string, page: StatementPage = {}, m: EntityManager = this.db.manager): Promise<StatementLine[]> {
     checkOwner(ownerId, currency);

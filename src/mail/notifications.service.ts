@@ -444,7 +444,7 @@ export class NotificationService implements OnModuleInit {
         const [f] = await m.query(
           `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'dead_letter')::int AS dead FROM stripe_webhook_events WHERE status IN ('failed','dead_letter')`,
         );
-        return { name: await staff(), params: { type: String(p.type ?? ''), failed: Number(f?.failed ?? 0), dead: Number(f?.dead ?? 0) }, path: '/api/stripe/webhooks/events?status=dead_letter' };
+        return { name: await staff(), params: { type: String(p.type ?? ''), failed: Number(f?.failed ?? 0), dead: Number(f?.dead ?? 0) }, path: '/admin/stripe-events' };
       }
       case 'admin.webhook_endpoint_disabled': {
         const [e] = await m.query(`SELECT enabled FROM webhook_endpoints WHERE id = $1`, [p.endpointId]);

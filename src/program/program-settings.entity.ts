@@ -34,6 +34,10 @@ export class ProgramSettings {
   @Column({ name: 'payout_minimum', type: 'bigint', transformer: bigintColumn })
   payoutMinimum: bigint;
 
+  /** IANA time zone of the program: months and dates on pages are counted in it (default UTC). */
+  @Column({ name: 'time_zone', type: 'text', default: 'UTC' })
+  timeZone: string;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

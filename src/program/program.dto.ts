@@ -54,6 +54,12 @@ export class UpdateProgramDto {
   @Matches(/^\d{1,15}$/, { message: 'payoutMinimum must be a non-negative integer of minor units, as a string' })
   payoutMinimum?: string;
 
+  @ApiPropertyOptional({ description: 'IANA time zone of the program (months and dates are counted in it), e.g. Europe/Moscow', example: 'Europe/Moscow' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+
   @ApiPropertyOptional({ description: 'New offer agreement text; when it differs from the current one it becomes a new version' })
   @IsOptional()
   @IsString()
@@ -96,6 +102,8 @@ export class ProgramView {
   holdDays: number;
   @ApiProperty({ description: 'Payout minimum in minor units (integer string)' })
   payoutMinimum: string;
+  @ApiProperty({ description: 'IANA time zone of the program' })
+  timeZone: string;
   @ApiProperty({ description: 'The offer version referrers accept now', type: OfferVersionView })
   currentOffer: OfferVersionView;
 }

@@ -4,6 +4,7 @@ export enum ProgramErrorCode {
   PROGRAM_INVALID = 'PROGRAM_INVALID',
   PROGRAM_NAME_INVALID = 'PROGRAM_NAME_INVALID',
   UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY',
+  PROGRAM_TIME_ZONE_INVALID = 'PROGRAM_TIME_ZONE_INVALID',
   OFFER_TEXT_UNCHANGED = 'OFFER_TEXT_UNCHANGED',
 }
 
@@ -13,6 +14,7 @@ export class ProgramException extends DomainException<ProgramErrorCode> {
       case ProgramErrorCode.PROGRAM_INVALID:
       case ProgramErrorCode.PROGRAM_NAME_INVALID:
       case ProgramErrorCode.UNKNOWN_CURRENCY:
+      case ProgramErrorCode.PROGRAM_TIME_ZONE_INVALID:
         return 400;
       case ProgramErrorCode.OFFER_TEXT_UNCHANGED:
         return 409;

@@ -5,6 +5,7 @@ import { OfferVersion } from './offer-version.entity';
 import { NewOfferVersionDto, OfferVersionView, ProgramView, UpdateProgramDto } from './program.dto';
 import { ProgramErrorCode, ProgramException } from './program.exception';
 import { ProgramSettings } from './program-settings.entity';
+import './program.messages';
 
 export const PROGRAM_ID = 1;
 export const DEFAULT_PROGRAM_NAME = 'Handshake';
@@ -19,6 +20,46 @@ export function normalizeProgramName(raw: string): string {
     throw new ProgramException(ProgramErrorCode.PROGRAM_NAME_INVALID, 'The program name must be 1 to 80 characters, without control characters', { field: 'name', min: 1, max: 80 });
   }
   return name;
+}
+
+/** An offer text as stored and compared: line ends as \n (browsers send \r\n), no surrounding blank space. */
+export function normalizeOfferText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
+/** An IANA time zone name, canonical ("europe/moscow" → "Europe/Moscow"); anything else is refused. */
+export function normalizeTimeZone(raw: string): string {
+  const text = raw.trim();
+  const refuse = () => new ProgramException(ProgramErrorCode.PROGRAM_TIME_ZONE_INVALID, `${text.slice(0, 64)} is not an IANA time zone name (such as Europe/Moscow)`, { field: 'timeZone' });
+  // Names only (Area/City, UTC): Intl also takes offsets such as +03:00, which are not zones.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(text)) throw refuse();
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    throw refuse();
+  }
+}
+
+/** The settings whose every change is recorded in program_settings_changes, in the order of the form. */
+export const RECORDED_FIELDS = ['name', 'currency', 'budgetBp', 'discountMinBp', 'discountMaxBp', 'commissionMonths', 'holdDays', 'payoutMinimum', 'timeZone'] as const;
+export type ProgramField = (typeof RECORDED_FIELDS)[number];
+
+/** One recorded change of one setting: values as text (null = none, e.g. unlimited months). */
+export interface ProgramSettingsChange {
+  id: string;
+  changedAt: Date;
+  changedBy: string | null;
+  changedByEmail: string | null;
+  field: ProgramField;
+  before: string | null;
+  after: string | null;
+  /** The program's currency after the change (a payout minimum is in it). */
+  currency: string;
+}
+
+function fieldText(s: ProgramSettings, f: ProgramField): string | null {
+  const v = s[f];
+  return v === null || v === undefined ? null : String(v).trim();
 }
 
 /** The program's terms; every rule on their consistency lives here. */
@@ -70,6 +111,7 @@ export class ProgramService {
   async update(dto: UpdateProgramDto, actorId: string): Promise<ProgramView> {
     return this.db.transaction(async (m) => {
       const s = await m.findOneOrFail(ProgramSettings, { where: { id: PROGRAM_ID }, lock: { mode: 'pessimistic_write' } });
+      const before = RECORDED_FIELDS.map((f) => fieldText(s, f));
       if (dto.name !== undefined) s.name = normalizeProgramName(dto.name);
       if (dto.currency !== undefined) {
         if (!isKnownCurrency(dto.currency)) throw new ProgramException(ProgramErrorCode.UNKNOWN_CURRENCY, `${dto.currency} is not an ISO 4217 currency`, { field: 'currency' });
@@ -81,11 +123,21 @@ export class ProgramService {
       if (dto.commissionMonths !== undefined) s.commissionMonths = dto.commissionMonths;
       if (dto.holdDays !== undefined) s.holdDays = dto.holdDays;
       if (dto.payoutMinimum !== undefined) s.payoutMinimum = BigInt(dto.payoutMinimum);
+      if (dto.timeZone !== undefined) s.timeZone = normalizeTimeZone(dto.timeZone);
       assertConsistent(s);
+      const changed = RECORDED_FIELDS.map((field, i) => ({ field, before: before[i], after: fieldText(s, field) })).filter((c) => c.before !== c.after);
       s.updatedBy = actorId;
       await m.save(s);
+      if (changed.length > 0) {
+        // In the change's transaction: a setting never changes without its record.
+        await m.query(
+          `INSERT INTO program_settings_changes (changed_by, field, before, after, currency)
+           SELECT $1, c.field, c.before, c.after, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS c(field, before, after)`,
+          [actorId, changed.map((c) => c.field), changed.map((c) => c.before), changed.map((c) => c.after), s.currency.trim()],
+        );
+      }
       let offer = await this.currentOffer(m);
-      if (dto.offerText !== undefined && dto.offerText.trim() !== offer.text.trim()) offer = await this.insertOffer(m, dto.offerText, actorId);
+      if (dto.offerText !== undefined && normalizeOfferText(dto.offerText) !== normalizeOfferText(offer.text)) offer = await this.insertOffer(m, dto.offerText, actorId);
       return toView(s, offer);
     }).then((view) => {
       this.cachedName = view.name;
@@ -94,11 +146,30 @@ export class ProgramService {
     });
   }
 
+  /** The recorded changes of the settings, newest save first (a save's fields in the form's order), with who made each. */
+  async changes(limit: number, offset = 0): Promise<{ rows: ProgramSettingsChange[]; total: number }> {
+    const rows: Record<string, any>[] = await this.db.query(
+      `SELECT c.id, c.changed_at, c.changed_by, u.email, c.field, c.before, c.after, c.currency, count(*) OVER () AS total
+         FROM program_settings_changes c LEFT JOIN users u ON u.id = c.changed_by
+        ORDER BY c.changed_at DESC, c.id LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return {
+      total: rows.length > 0 ? Number(rows[0].total) : 0,
+      rows: rows.map((r) => ({ id: String(r.id), changedAt: r.changed_at, changedBy: r.changed_by, changedByEmail: r.email, field: r.field, before: r.before, after: r.after, currency: String(r.currency).trim() })),
+    };
+  }
+
+  /** The program's time zone (IANA name): months and dates on pages are counted in it. */
+  async timeZone(): Promise<string> {
+    return (await this.settings()).timeZone;
+  }
+
   async publishOffer(dto: NewOfferVersionDto, actorId: string): Promise<OfferVersionView> {
     return this.db.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(884422)');
       const current = await this.currentOffer(m);
-      if (current && current.text.trim() === dto.text.trim()) {
+      if (current && normalizeOfferText(current.text) === normalizeOfferText(dto.text)) {
         throw new ProgramException(ProgramErrorCode.OFFER_TEXT_UNCHANGED, `The text is the same as version ${current.version}`);
       }
       return offerView(await this.insertOffer(m, dto.text, actorId));
@@ -113,17 +184,17 @@ export class ProgramService {
   private async insertOffer(m: EntityManager, text: string, actorId: string): Promise<OfferVersion> {
     await m.query('SELECT pg_advisory_xact_lock(884422)');
     const current = await this.currentOffer(m);
-    return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: text.trim(), createdBy: actorId }));
+    return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: normalizeOfferText(text), createdBy: actorId }));
   }
 }
 
 /** The bounds must nest: 0 ≤ min ≤ max ≤ budget ≤ 100%. */
 export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'>): void {
   if (s.discountMinBp > s.discountMaxBp) {
-    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMinBp (${s.discountMinBp}) exceeds discountMaxBp (${s.discountMaxBp})`);
+    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMinBp (${s.discountMinBp}) exceeds discountMaxBp (${s.discountMaxBp})`, { field: 'discountMinBp' });
   }
   if (s.discountMaxBp > s.budgetBp) {
-    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMaxBp (${s.discountMaxBp}) exceeds the budget (${s.budgetBp})`);
+    throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMaxBp (${s.discountMaxBp}) exceeds the budget (${s.budgetBp})`, { field: 'discountMaxBp' });
   }
 }
 
@@ -141,6 +212,7 @@ function toView(s: ProgramSettings, offer: OfferVersion): ProgramView {
     commissionMonths: s.commissionMonths,
     holdDays: s.holdDays,
     payoutMinimum: s.payoutMinimum.toString(),
+    timeZone: s.timeZone,
     currentOffer: offerView(offer),
   };
 }

@@ -334,6 +334,15 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     return rows.map(toView);
   }
 
+  /** How many events wait for the retry job (failed) and for an admin (dead letters). */
+  async problemCounts(): Promise<{ failed: number; deadLetter: number }> {
+    const [r]: { failed: number; dead: number }[] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'dead_letter')::int AS dead
+         FROM stripe_webhook_events WHERE status IN ('failed','dead_letter')`,
+    );
+    return { failed: r.failed, deadLetter: r.dead };
+  }
+
   async one(id: string): Promise<WebhookEventView> {
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT id, type, status, attempts, last_error, received_at, processed_at, next_attempt_at, dead_lettered_at FROM stripe_webhook_events WHERE id = $1`,

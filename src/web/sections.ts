@@ -35,14 +35,15 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
     { href: '/console/audiences', label: 'nav.audiences' },
     { href: '/console/suppressions', label: 'nav.suppressions' as MessageKey },
   ],
-  // No /admin page exists yet: the payouts console is the admin's overview of the money.
+  // The admin's overview first (its home); audiences, exchange analytics, offer, Stripe events,
+  // integrations, outbox and referral links are linked from the overview's "Manage" card.
   [Role.Admin]: [
+    { href: '/admin', label: 'nav.adminHome' },
+    { href: '/admin/settings', label: 'nav.adminProgram' },
+    { href: '/admin/referrers', label: 'nav.adminReferrers' },
     { href: '/finance/payouts', label: 'nav.payouts' },
     { href: '/console/campaigns', label: 'nav.campaigns' },
-    { href: '/console/audiences', label: 'nav.audiences' },
-    { href: '/exchange/admin', label: 'nav.exchangeAdmin' },
-    { href: '/exchange/admin/analytics', label: 'nav.exchangeAnalytics' },
-    { href: '/admin/referrers', label: 'nav.adminReferrers' },
+    { href: '/exchange/admin', label: 'nav.exchange' },
   ],
 };
 

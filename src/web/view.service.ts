@@ -41,6 +41,8 @@ export class ViewService implements OnModuleInit {
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly logger = new Logger('Views');
   private brandName = DEFAULT_BRAND;
+  /** The program's time zone (program_settings.time_zone), read with the brand. */
+  private programTimeZone = DEFAULT_TIME_ZONE;
   private brandLoadedAt = 0;
 
   constructor(
@@ -81,6 +83,7 @@ export class ViewService implements OnModuleInit {
       const [row] = (await this.db.query('SELECT * FROM program_settings WHERE id = 1')) as Record<string, unknown>[];
       const name = [row?.program_name, row?.brand_name, row?.name].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
       this.brandName = name?.trim() ?? DEFAULT_BRAND;
+      if (typeof row?.time_zone === 'string' && row.time_zone !== '') this.programTimeZone = row.time_zone;
     } catch (err) {
       this.logger.warn({ err }, 'could not read the program name');
     }
@@ -99,7 +102,7 @@ export class ViewService implements OnModuleInit {
     const user = ctx.user ?? (req as { user?: PageContext['user'] }).user;
     const role = user?.role as Role | undefined;
     const data = {
-      timeZone: DEFAULT_TIME_ZONE,
+      timeZone: this.programTimeZone,
       ...ctx,
       locale,
       otherLocale: locale === 'en' ? 'ru' : 'en',

@@ -101,6 +101,14 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
   { who: Role.Admin, name: 'security-log', path: () => '/admin/security' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
+  // admin console (lane admin-console)
+  { who: Role.Admin, name: 'admin-dashboard', path: () => '/admin' },
+  { who: Role.Finance, name: 'admin-dashboard-forbidden', path: () => '/admin', status: 403 },
+  { who: Role.Admin, name: 'admin-settings', path: () => '/admin/settings' },
+  { who: Role.Admin, name: 'admin-offer', path: () => '/admin/offer' },
+  { who: Role.Admin, name: 'admin-offer-diff', path: () => '/admin/offer/diff' },
+  { who: Role.Admin, name: 'admin-offer-diff-missing', path: () => '/admin/offer/diff?from=1&to=99', status: 404 },
+  { who: Role.Admin, name: 'admin-stripe-events', path: () => '/admin/stripe-events' },
   // admin: referrers and suppliers
   { who: Role.Admin, name: 'admin-referrers', path: () => '/admin/referrers' },
   { who: Role.Admin, name: 'admin-referrers-search', path: (w) => `/admin/referrers?q=${w.referrer.code}` },

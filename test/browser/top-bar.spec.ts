@@ -37,17 +37,35 @@ import { startTestApp, TestApp } from '../support/test-app';
     // Only the admin's sections, the current one marked, and log out.
     const links = await page.$$eval('.nav-sections a', (as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('aria-current')]));
     assert.deepEqual(links, [
+      ['/admin', null],
+      ['/admin/settings', null],
+      ['/admin/referrers', null],
       ['/finance/payouts', null],
       ['/console/campaigns', null],
-      ['/console/audiences', null],
       ['/exchange/admin', 'page'],
-      ['/exchange/admin/analytics', null],
-      ['/admin/referrers', null],
     ]);
     assert.equal(await page.isVisible('[data-test=logout]'), true);
     assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390]);
-    await page.click('text=Аудитории');
-    assert.ok(page.url().endsWith('/console/audiences'));
+    await page.click('.nav-sections >> text=Программа');
+    assert.ok(page.url().endsWith('/admin/settings'));
+    await ctx.close();
+  });
+
+  it('the Russian admin bar does not overflow at 390 px, opened or folded, on each admin section', async () => {
+    const base = t.config.publicBaseUrl;
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, javaScriptEnabled: false });
+    await ctx.addCookies([{ name: 'hs_session', value: admin, url: base }, { name: 'lang', value: 'ru', url: base }]);
+    const page = await ctx.newPage();
+    for (const path of ['/admin', '/admin/settings', '/admin/referrers']) {
+      await page.goto(`${base}${path}`);
+      assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390], `${path} folded`);
+      await page.focus('#nav-toggle');
+      await page.keyboard.press('Space');
+      assert.equal(await page.isVisible('#site-nav'), true);
+      assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390], `${path} opened`);
+      const widest = (await page.$$eval('.nav-sections a', (as) => Math.max(...as.map((a) => a.getBoundingClientRect().right)))) as number;
+      assert.ok(widest <= 390, `every entry inside the screen on ${path} (${widest})`);
+    }
     await ctx.close();
   });
 
@@ -59,6 +77,10 @@ import { startTestApp, TestApp } from '../support/test-app';
     await page.goto(`${base}/console/campaigns`);
     assert.equal(await page.isVisible('[data-test=menu-button]'), false);
     assert.equal(await page.isVisible('.nav-sections a[href="/exchange/admin"]'), true);
+    // The admin's overview is marked current on its own pages without a section (/admin/offer).
+    await page.goto(`${base}/admin/offer`);
+    assert.equal(await page.getAttribute('.nav-sections a[href="/admin"]', 'aria-current'), 'page');
+    await page.goto(`${base}/console/campaigns`);
     assert.equal(await page.getAttribute('form.nav-logout', 'method'), 'post');
     await page.click('[data-test=logout]');
     await page.waitForURL(`${base}/login`);
