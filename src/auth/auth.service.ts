@@ -119,9 +119,8 @@ export class AuthService {
   /** Starts a session and returns its token. */
   async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string } = {}): Promise<IssuedToken> {
     const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, meta);
-    // First sign-in of an account whose language is not known yet: the page's language.
-    const locale = currentRequestLocale();
-    if (locale) await this.users.manager.query(`UPDATE users SET locale = $2 WHERE id = $1 AND locale IS NULL`, [user.id, locale]);
+    // The last sign-in (staff list); on the first sign-in of an account whose language is not known yet, the page's language.
+    await this.users.manager.query(`UPDATE users SET last_sign_in_at = now(), locale = coalesce(locale, $2) WHERE id = $1`, [user.id, currentRequestLocale() ?? null]);
     const accessToken = this.jwt.sign({ sub: user.id, role: user.role, sid }, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
   }

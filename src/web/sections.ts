@@ -39,6 +39,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
     { href: '/exchange/admin', label: 'nav.exchangeAdmin' },
     { href: '/exchange/admin/analytics', label: 'nav.exchangeAnalytics' },
     { href: '/admin/referrers', label: 'nav.adminReferrers' },
+    { href: '/admin/staff', label: 'nav.staff' },
   ],
 };
 

@@ -43,6 +43,7 @@ import { startTestApp, TestApp } from '../support/test-app';
       ['/exchange/admin', 'page'],
       ['/exchange/admin/analytics', null],
       ['/admin/referrers', null],
+      ['/admin/staff', null],
     ]);
     assert.equal(await page.isVisible('[data-test=logout]'), true);
     assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390]);
