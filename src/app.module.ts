@@ -38,6 +38,7 @@ import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard
 import { SupplierHomeModule } from './supplier-home/supplier-home.module';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { StaffModule } from './staff/staff.module';
 
 @Module({})
 export class AppModule {
@@ -80,6 +81,7 @@ export class AppModule {
         SupplierHomeModule,
         OutboundWebhooksModule,
         ApiKeysModule,
+        StaffModule,
       ],
       controllers: [HealthController, MetricsController],
     };
