@@ -265,4 +265,13 @@ describe('/account/password', () => {
     await request(t.url).post('/api/auth/login').send({ email: me.email, password: NEW }).expect(200);
     await request(t.url).post('/api/auth/login').send({ email: me.email, password: PASSWORD }).expect(401);
   });
+
+  it('guessing the current password is limited per account', async () => {
+    const me = await staff(Role.Finance);
+    for (let i = 0; i < 10; i++) await formPost(t, '/account/password', session(me.token)).send({ currentPassword: `wrong-guess-number-${i}`, newPassword: NEW }).expect(400);
+    const limited = await formPost(t, '/account/password', `${session(me.token)}; lang=en`).send({ currentPassword: PASSWORD, newPassword: NEW }).expect(429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.match(limited.text, /data-code="RATE_LIMITED"/);
+    await request(t.url).post('/api/auth/login').send({ email: me.email, password: PASSWORD }).expect(200);
+  });
 });

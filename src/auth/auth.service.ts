@@ -132,6 +132,8 @@ export class AuthService {
 
   /** Changes the password after checking the current one; every session of the account ends. */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    // A stolen session cannot guess the current password at leisure.
+    await this.limits.consume({ name: 'password-change', points: 10, windowSeconds: 3600 }, user.id);
     const account = await this.users.findOne({ where: { id: user.id } });
     if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
       throw new AuthException(AuthErrorCode.CURRENT_PASSWORD_WRONG, 'The current password is wrong', { field: 'currentPassword' });

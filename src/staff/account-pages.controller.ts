@@ -38,7 +38,10 @@ export class AccountPagesController {
       if (!(err instanceof DomainException)) throw err;
       const message = localizedErrorMessage(req, err.code, err.message, err.details);
       const field = (err.details as { field?: string } | undefined)?.field;
-      this.render(req, res, field === 'currentPassword' ? { currentError: message } : { newError: message }, err.httpStatus);
+      const retryAfter = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+      const shown = field === 'currentPassword' ? { currentError: message } : field === 'password' ? { newError: message } : { error: { code: err.code, message } };
+      this.render(req, res, shown, err.httpStatus);
       return;
     }
     const token = await this.auth.issueToken(user, sessionMeta(req));
