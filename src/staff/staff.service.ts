@@ -81,7 +81,7 @@ export class StaffManagementService {
       const token = await this.tokens.issue(id, 'invite', INVITE_LIFE_SECONDS, m, true);
       return { id, token, reinvited: Boolean(existing) };
     });
-    const link = `${this.config.publicBaseUrl}/invite/${token}`;
+    const link = `${this.config.publicBaseUrl}/invite/${token}?lang=${locale}`;
     const message = this.templates.renderTransactional({
       template: 'staff-invite',
       subjectKey: 'mail.invite.subject',
