@@ -170,13 +170,6 @@ describe('roles and the last admin', () => {
     assert.equal(changed.body.role, 'finance');
     // The open session acts with the new role at once.
     assert.equal((await request(t.url).get('/api/auth/me').set(bearer(m.token)).expect(200)).body.role, 'finance');
-    // Recorded in the audit log: who, what, before and after, shown in words on the audit page.
-    const [entry] = await t.db.query(`SELECT actor_email, before, after, details FROM finance_audit_log WHERE action = 'staff.role' AND subject_id = $1`, [m.id]);
-    assert.equal(entry.actor_email, admin.email);
-    assert.deepEqual([entry.before.role, entry.after.role, entry.details.email], ['marketer', 'finance', m.email]);
-    const audit = await page('/finance/audit?action=staff.role', admin.token).set('cookie', [session(admin.token), 'lang=en'].join('; ')).expect(200);
-    assert.match(audit.text, /Changed a staff role/);
-    assert.match(audit.text, /Marketer → Finance/);
 
     const own = await request(t.url).post(`/api/staff/${admin.id}/role`).set(bearer(admin.token)).send({ role: 'finance' }).expect(409);
     assert.equal(own.body.error.code, 'CANNOT_CHANGE_OWN_ROLE');
@@ -235,8 +228,6 @@ describe('disabling', () => {
     const [keyRow] = await t.db.query(`SELECT revoked_at, revoked_by FROM api_keys WHERE created_by = $1`, [victim.id]);
     assert.ok(keyRow.revoked_at);
     assert.equal(keyRow.revoked_by, admin.id);
-    const [logged] = await t.db.query(`SELECT details FROM finance_audit_log WHERE action = 'staff.disable' AND subject_id = $1`, [victim.id]);
-    assert.equal(logged.details.apiKeysRevoked, 1);
     const row = (await request(t.url).get('/api/staff').set(bearer(admin.token)).expect(200)).body.find((r: { id: string }) => r.id === victim.id);
     assert.equal(row.status, 'disabled');
 

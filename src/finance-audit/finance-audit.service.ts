@@ -16,10 +16,6 @@ export enum FinanceAction {
   Adjust = 'adjustment.create',
   Reconcile = 'reconciliation.run',
   AttributionChange = 'attribution.change',
-  StaffInvite = 'staff.invite',
-  StaffRole = 'staff.role',
-  StaffDisable = 'staff.disable',
-  StaffEnable = 'staff.enable',
 }
 
 export interface AuditRecord {

@@ -122,12 +122,6 @@ export class FinanceAuditPageService {
         }
         case 'supplier':
           return { ...row, subject: { text: suppliers.get(id) ?? t('finance.audit.subject.unknownSupplier'), href: viewer === Role.Admin ? `/admin/suppliers/${id}` : undefined }, detail: s(d.reason) };
-        case 'user': {
-          // Staff changes: the account's email, and its role (before → after when it changed).
-          const role = (r: unknown) => (typeof r === 'string' && r ? t(`staff.role.${r}`) : '');
-          const detail = before.role && after.role && before.role !== after.role ? `${role(before.role)} → ${role(after.role)}` : role(after.role ?? d.role);
-          return { ...row, subject: { text: s(d.email) || t('finance.audit.subject.other'), href: viewer === Role.Admin ? '/admin/staff' : undefined }, detail };
-        }
         default:
           return { ...row, subject: { text: t('finance.audit.subject.other') }, detail: '' };
       }

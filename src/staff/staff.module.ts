@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { AccountPagesController } from './account-pages.controller';
 import { StaffController } from './staff.controller';
 import { StaffPagesController } from './staff-pages.controller';
@@ -8,7 +7,6 @@ import { StaffManagementService } from './staff.service';
 
 /** Staff management (list, invitations, roles, disabling), its API, and every account's password page. */
 @Module({
-  imports: [FinanceAuditModule],
   controllers: [StaffController, StaffPagesController, AccountPagesController],
   providers: [StaffManagementService, StaffRepository],
   exports: [StaffManagementService],

@@ -9,7 +9,6 @@ import { SessionRepository } from '../auth/session.repository';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService } from '../email-templates/email-template.service';
-import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { Locale, LOCALES, translate } from '../i18n/messages';
 import { MailerService } from '../mail/mailer.service';
 import { StaffErrorCode, StaffException } from './staff.exception';
@@ -44,7 +43,6 @@ export class StaffManagementService {
     private readonly auth: AuthService,
     private readonly mailer: MailerService,
     private readonly templates: EmailTemplateService,
-    private readonly audit: FinanceAuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,7 +79,6 @@ export class StaffManagementService {
         if (!id) throw new StaffException(StaffErrorCode.STAFF_EMAIL_TAKEN, 'An account with this email already exists', { field: 'email' });
       }
       const token = await this.tokens.issue(id, 'invite', INVITE_LIFE_SECONDS, m, true);
-      await this.record(m, actor, FinanceAction.StaffInvite, id, address, existing ? { role: existing.role } : undefined, { role, locale });
       return { id, token, reinvited: Boolean(existing) };
     });
     const link = `${this.config.publicBaseUrl}/invite/${token}?lang=${locale}`;
@@ -137,7 +134,6 @@ export class StaffManagementService {
         await this.staff.revokeApiKeysOf(m, id, actor.id);
       }
       await this.staff.setRole(m, id, role);
-      await this.record(m, actor, FinanceAction.StaffRole, id, target.email, { role: target.role }, { role });
     });
     return this.get(id);
   }
@@ -151,8 +147,7 @@ export class StaffManagementService {
       if (target.role === Role.Admin) await this.assertAnotherAdmin(m, id);
       await this.staff.setDisabled(m, id, true);
       await this.sessions.revokeAllOf(id, m);
-      const keys = await this.staff.revokeApiKeysOf(m, id, actor.id);
-      await this.record(m, actor, FinanceAction.StaffDisable, id, target.email, { status: target.status }, { status: 'disabled', role: target.role }, { sessionsEnded: true, apiKeysRevoked: keys });
+      await this.staff.revokeApiKeysOf(m, id, actor.id);
     });
     return this.get(id);
   }
@@ -161,16 +156,9 @@ export class StaffManagementService {
   async enable(actor: AuthUser, id: string): Promise<StaffRow> {
     await this.db.transaction(async (m) => {
       const target = await this.locked(m, id);
-      if (target.status !== 'disabled') return;
-      await this.staff.setDisabled(m, id, false);
-      await this.record(m, actor, FinanceAction.StaffEnable, id, target.email, { status: 'disabled' }, { role: target.role });
+      if (target.status === 'disabled') await this.staff.setDisabled(m, id, false);
     });
     return this.get(id);
-  }
-
-  /** The change in the audit log (who, when, before, after), in the change's own transaction. */
-  private record(m: EntityManager, actor: AuthUser, action: FinanceAction, id: string, email: string, before: Record<string, unknown> | undefined, after: Record<string, unknown>, details: Record<string, unknown> = {}): Promise<void> {
-    return this.audit.record(m, actor, { action, subjectType: 'user', subjectId: id, before, after, details: { email, ...details } });
   }
 
   private async locked(m: EntityManager, id: string): Promise<StaffRow> {
