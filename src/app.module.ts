@@ -39,6 +39,7 @@ import { SupplierHomeModule } from './supplier-home/supplier-home.module';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { StaffModule } from './staff/staff.module';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
 
 @Module({})
 export class AppModule {
@@ -82,6 +83,7 @@ export class AppModule {
         OutboundWebhooksModule,
         ApiKeysModule,
         StaffModule,
+        EmailVerificationModule,
       ],
       controllers: [HealthController, MetricsController],
     };

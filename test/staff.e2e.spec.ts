@@ -170,6 +170,10 @@ describe('roles and the last admin', () => {
     assert.equal(changed.body.role, 'finance');
     // The open session acts with the new role at once.
     assert.equal((await request(t.url).get('/api/auth/me').set(bearer(m.token)).expect(200)).body.role, 'finance');
+    // In the security log: whose role, who changed it, from and to.
+    const [entry] = await t.db.query(`SELECT actor_id, detail FROM security_events WHERE kind = 'role_changed' AND user_id = $1`, [m.id]);
+    assert.equal(entry.actor_id, admin.id);
+    assert.deepEqual(entry.detail, { from: 'marketer', to: 'finance' });
 
     const own = await request(t.url).post(`/api/staff/${admin.id}/role`).set(bearer(admin.token)).send({ role: 'finance' }).expect(409);
     assert.equal(own.body.error.code, 'CANNOT_CHANGE_OWN_ROLE');
@@ -228,6 +232,7 @@ describe('disabling', () => {
     const [keyRow] = await t.db.query(`SELECT revoked_at, revoked_by FROM api_keys WHERE created_by = $1`, [victim.id]);
     assert.ok(keyRow.revoked_at);
     assert.equal(keyRow.revoked_by, admin.id);
+    assert.equal((await t.db.query(`SELECT 1 FROM security_events WHERE kind = 'account_disabled' AND user_id = $1 AND actor_id = $2`, [victim.id, admin.id])).length, 1);
     const row = (await request(t.url).get('/api/staff').set(bearer(admin.token)).expect(200)).body.find((r: { id: string }) => r.id === victim.id);
     assert.equal(row.status, 'disabled');
 

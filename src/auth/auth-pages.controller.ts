@@ -53,7 +53,7 @@ export class AuthPagesController {
       this.views.render('login-two-factor', req, res, { title: this.views.t(req, 'twoFactor.login.title'), challenge: this.twoFactor.challengeFor(req.user.id), next: body.next, user: undefined });
       return;
     }
-    const token = await this.auth.issueToken(req.user, sessionMeta(req));
+    const token = await this.auth.issueToken(req.user, { ...sessionMeta(req), signIn: true });
     res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
     res.redirect(303, this.twoFactor.isRequiredFor(req.user.role) ? '/account/two-factor' : safeNext(body.next, req.user.role));
   }

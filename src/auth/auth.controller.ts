@@ -35,7 +35,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS; TWO_FACTOR_REQUIRED or TWO_FACTOR_INVALID when the account signs in with a second factor', type: ErrorBody })
   async login(@CurrentUser() user: AuthUser, @Req() req: Request, @Body() dto: LoginDto): Promise<TokenView> {
     await this.twoFactor.checkSignIn(user, dto.totpCode);
-    return { ...(await this.auth.issueToken(user, sessionMeta(req))), account: { id: user.id, email: user.email, role: user.role } };
+    return { ...(await this.auth.issueToken(user, { ...sessionMeta(req), signIn: true })), account: { id: user.id, email: user.email, role: user.role } };
   }
 
   @Post('auth/logout')

@@ -24,12 +24,14 @@ import { TwoFactorPagesController } from './two-factor/two-factor-pages.controll
 import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorService } from './two-factor/two-factor.service';
 import { EmailTemplatesModule } from '../email-templates/email-templates.module';
+import { SecurityLogModule } from '../security-log/security-log.module';
 
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([User]),
     EmailTemplatesModule,
+    SecurityLogModule,
     PassportModule,
     DiscoveryModule,
     JwtModule.registerAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => ({ secret: c.jwtSecret }) }),

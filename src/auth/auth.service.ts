@@ -10,6 +10,7 @@ import { Role } from '../access/role';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { LimitSpec, RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
+import { SecurityLogService } from '../security-log/security-log.service';
 import { User } from './user.entity';
 import { currentRequestLocale } from '../web/request-locale';
 
@@ -47,6 +48,7 @@ export class AuthService {
     private readonly sessions: SessionRepository,
     private readonly limits: RateLimitService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly securityLog: SecurityLogService,
   ) {}
 
   /** Creates an account inside the caller's transaction; EMAIL_TAKEN when the address is in use. */
@@ -56,7 +58,10 @@ export class AuthService {
     if (await manager.exists(User, { where: { email: normalized } })) {
       throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists', { field: 'email' });
     }
-    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role, locale: currentRequestLocale() ?? null });
+    // A self-registered referrer confirms the address by the emailed link before money goes there;
+    // other accounts are made by staff (or are suppliers, who are never paid) and start confirmed.
+    const emailVerifiedAt = role === Role.Referrer ? null : new Date();
+    const user = manager.create(User, { email: normalized, passwordHash: await hashPassword(password), role, locale: currentRequestLocale() ?? null, emailVerifiedAt });
     try {
       return await manager.save(user);
     } catch (err) {
@@ -89,15 +94,20 @@ export class AuthService {
     const normalized = normalizeEmail(email);
     const limits = this.loginLimits;
     // Counted before the password is checked (atomically, so parallel attempts cannot slip past).
-    await this.limits.consume(limits.address, clientIp);
-    await this.limits.consume(limits.account, normalized);
+    const locked = (scope: string) => () => this.securityLog.record({ kind: 'locked_out', email: normalized, ip: clientIp, detail: { scope } });
+    await this.limits.consume(limits.address, clientIp, locked('address'));
+    await this.limits.consume(limits.account, normalized, locked('account'));
     const user = await this.users.findOne({ where: { email: normalized } });
     if (!user) {
       dummyHash ??= hashPassword('not-a-real-password-0');
       await verifyPassword(await dummyHash, password);
+      await this.securityLog.record({ kind: 'sign_in_failed', email: normalized, ip: clientIp });
       throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
     }
-    if (!(await verifyPassword(user.passwordHash, password))) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      await this.securityLog.record({ kind: 'sign_in_failed', userId: user.id, email: normalized, ip: clientIp });
+      throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    }
     // A successful sign-in clears the account's failures and does not count against its address.
     await Promise.all([this.limits.reset(limits.account, normalized), this.limits.reward(limits.address, clientIp)]);
     if (user.disabledAt) throw new AuthException(AuthErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
@@ -117,10 +127,12 @@ export class AuthService {
   }
 
   /** Starts a session and returns its token. */
-  async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string } = {}): Promise<IssuedToken> {
-    const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, meta);
-    // The last sign-in (staff list); on the first sign-in of an account whose language is not known yet, the page's language.
-    await this.users.manager.query(`UPDATE users SET last_sign_in_at = now(), locale = coalesce(locale, $2) WHERE id = $1`, [user.id, currentRequestLocale() ?? null]);
+  async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string; signIn?: boolean } = {}): Promise<IssuedToken> {
+    const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, { ip: meta.ip, userAgent: meta.userAgent });
+    // A sign-in (not a sign-up's first token nor the new token after a password change): logged, and the staff list's last sign-in.
+    if (meta.signIn) await this.securityLog.record({ kind: 'sign_in', userId: user.id, ip: meta.ip });
+    // On the first sign-in of an account whose language is not known yet, the page's language.
+    await this.users.manager.query(`UPDATE users SET last_sign_in_at = CASE WHEN $3 THEN now() ELSE last_sign_in_at END, locale = coalesce(locale, $2) WHERE id = $1`, [user.id, currentRequestLocale() ?? null, meta.signIn === true]);
     const accessToken = this.jwt.sign({ sub: user.id, role: user.role, sid }, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
   }
@@ -143,6 +155,7 @@ export class AuthService {
     await this.users.manager.transaction(async (m) => {
       await m.update(User, { id: account.id }, { passwordHash: hash });
       await this.sessions.revokeAllOf(account.id, m);
+      await this.securityLog.record({ kind: 'password_changed', userId: account.id }, m);
     });
   }
 
@@ -155,8 +168,10 @@ export class AuthService {
       if (disabled && !account.disabledAt) {
         await m.update(User, { id: userId }, { disabledAt: () => 'now()' });
         await this.sessions.revokeAllOf(userId, m);
+        await this.securityLog.record({ kind: 'account_disabled', userId, actorId: actor.id }, m);
       } else if (!disabled && account.disabledAt) {
         await m.update(User, { id: userId }, { disabledAt: null });
+        await this.securityLog.record({ kind: 'account_enabled', userId, actorId: actor.id }, m);
       }
       const after = await m.findOneOrFail(User, { where: { id: userId } });
       return { id: after.id, email: after.email, role: after.role, disabledAt: after.disabledAt ? after.disabledAt.toISOString() : null };

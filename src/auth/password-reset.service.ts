@@ -10,6 +10,7 @@ import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
 import { RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
 import { OneTimeTokenRepository } from './one-time-token.repository';
+import { SecurityLogService } from '../security-log/security-log.service';
 
 const RESET_LIFE_SECONDS = 3600;
 
@@ -28,6 +29,7 @@ export class PasswordResetService {
     private readonly sessions: SessionRepository,
     private readonly limits: RateLimitService,
     private readonly tokens: OneTimeTokenRepository,
+    private readonly securityLog: SecurityLogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,6 +61,7 @@ export class PasswordResetService {
       assertStrongPassword(newPassword, row.email);
       await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [row.userId, await hashPassword(newPassword)]);
       await this.sessions.revokeAllOf(row.userId, m);
+      await this.securityLog.record({ kind: 'password_reset', userId: row.userId }, m);
     });
   }
 }

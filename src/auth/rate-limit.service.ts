@@ -49,11 +49,15 @@ export class RateLimitService {
   }
 
   /** Counts one attempt; RATE_LIMITED (429) once more than `points` were made in the window. */
-  async consume(spec: LimitSpec, key: string): Promise<void> {
+  /** Counts one attempt; RATE_LIMITED once used up. `onLocked` runs once, on the attempt that first goes over. */
+  async consume(spec: LimitSpec, key: string, onLocked?: () => Promise<void>): Promise<void> {
     try {
       await this.limiter(spec).consume(key);
     } catch (res) {
-      if (res instanceof RateLimiterRes) throw rateLimited(res.msBeforeNext);
+      if (res instanceof RateLimiterRes) {
+        if (onLocked && res.consumedPoints === spec.points + 1) await onLocked();
+        throw rateLimited(res.msBeforeNext);
+      }
       throw res;
     }
   }

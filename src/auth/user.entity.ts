@@ -32,6 +32,10 @@ export class User {
   @Column({ name: 'invited_at', type: 'timestamptz', nullable: true })
   invitedAt: Date | null;
 
+  /** When the person confirmed the address by the emailed link; staff and suppliers start confirmed. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

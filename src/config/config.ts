@@ -24,6 +24,8 @@ export interface AppConfig {
   cookieSecure: boolean;
   /** required: finance and admin sign in with a second factor and approve payouts with a fresh code (production default); optional: anyone may turn it on. */
   staffTwoFactor: 'required' | 'optional';
+  /** required: a self-registered referrer is paid only after confirming the email address. */
+  payoutEmailVerification: 'required' | 'optional';
   logLevel: string;
   /** pretty: short readable lines (development default); json: one JSON object a line (production default). */
   logFormat: 'pretty' | 'json';
@@ -158,6 +160,12 @@ function keyVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], 
   return key;
 }
 
+function payoutEmailVerificationVar(env: NodeJS.ProcessEnv, appEnv: AppConfig['env']): AppConfig['payoutEmailVerification'] {
+  const raw = env.PAYOUT_EMAIL_VERIFICATION || (appEnv === 'production' ? 'required' : 'optional');
+  if (raw !== 'required' && raw !== 'optional') throw new ConfigError(`PAYOUT_EMAIL_VERIFICATION must be required or optional, got "${raw}"`);
+  return raw;
+}
+
 function twoFactorVar(env: NodeJS.ProcessEnv, appEnv: AppConfig['env']): AppConfig['staffTwoFactor'] {
   const raw = env.STAFF_TWO_FACTOR || (appEnv === 'production' ? 'required' : 'optional');
   if (raw !== 'required' && raw !== 'optional') throw new ConfigError(`STAFF_TWO_FACTOR must be required or optional, got "${raw}"`);
@@ -192,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginWindowSeconds: intVar(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     cookieSecure: boolVar(env, 'COOKIE_SECURE', true),
     staffTwoFactor: twoFactorVar(env, appEnv),
+    payoutEmailVerification: payoutEmailVerificationVar(env, appEnv),
     logLevel,
     logFormat,
     trustProxy: trustProxyVar(env),

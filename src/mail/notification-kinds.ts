@@ -7,6 +7,8 @@ import type { MailKind } from './outbox.repository';
  * The one list of "who gets which notification"; NotificationService applies it.
  */
 export const NOTIFICATION_SPECS = {
+  // The link that confirms a self-registered referrer's address: sent when the person asks for it (the cabinet's banner).
+  'referrer.verify_email': { role: Role.Referrer, required: true, throttleMinutes: 2 },
   'referrer.supplier_signed_up': { role: Role.Referrer },
   'referrer.supplier_converted': { role: Role.Referrer },
   'referrer.commission_available': { role: Role.Referrer },

@@ -4,6 +4,9 @@ import { registerMessages } from '../i18n/messages';
 registerMessages({
   en: {
     'mail.notify.helloNoName': 'Hello!',
+    'mail.notify.referrer.verify_email.subject': 'Confirm your email address for {brand}',
+    'mail.notify.referrer.verify_email.body': 'You asked to confirm your email address for {brand}. Press the button to confirm that this address is yours: payouts go only to a confirmed address. The link works for 7 days; you can ask for a new one in your cabinet.',
+    'mail.notify.referrer.verify_email.open': 'Confirm my email address',
     'mail.notify.referrer.supplier_signed_up.subject': 'A supplier signed up with your code: {company}',
     'mail.notify.referrer.supplier_signed_up.body': '{company} signed up with your promo code. You earn commission on its payments once it starts paying.',
     'mail.notify.referrer.supplier_signed_up.open': 'See my suppliers',
@@ -44,6 +47,7 @@ registerMessages({
     'mail.notify.admin.webhook_failing.subject': 'Stripe webhook events are failing',
     'mail.notify.admin.webhook_failing.body': 'Processing of Stripe webhook events is failing (last: {type}). Now failing and retried: {failed}; given up after every retry (dead letters): {dead}. Dead letters need an admin to retry them. You get at most one such email an hour.',
     'mail.notify.admin.webhook_failing.open': 'See the failing events',
+    'mail.notify.kind.referrer.verify_email': 'confirming your email address',
     'mail.notify.kind.referrer.supplier_signed_up': 'a supplier signed up with your code',
     'mail.notify.kind.referrer.supplier_converted': 'a referred supplier made its first payment',
     'mail.notify.kind.referrer.commission_available': 'commission became available',
@@ -78,6 +82,9 @@ registerMessages({
   },
   ru: {
     'mail.notify.helloNoName': 'Здравствуйте!',
+    'mail.notify.referrer.verify_email.subject': 'Подтвердите адрес почты для {brand}',
+    'mail.notify.referrer.verify_email.body': 'Вы запросили подтверждение адреса почты для {brand}. Нажмите кнопку, чтобы подтвердить, что этот адрес ваш: выплаты отправляются только на подтверждённый адрес. Ссылка действует 7 дней; новую можно запросить в кабинете.',
+    'mail.notify.referrer.verify_email.open': 'Подтвердить адрес',
     'mail.notify.referrer.supplier_signed_up.subject': 'По вашему коду зарегистрировался поставщик: {company}',
     'mail.notify.referrer.supplier_signed_up.body': '{company} зарегистрировался по вашему промокоду. Когда он начнёт платить, вы будете получать комиссию с его платежей.',
     'mail.notify.referrer.supplier_signed_up.open': 'Посмотреть моих поставщиков',
@@ -118,6 +125,7 @@ registerMessages({
     'mail.notify.admin.webhook_failing.subject': 'Обработка вебхуков Stripe даёт ошибки',
     'mail.notify.admin.webhook_failing.body': 'Обработка событий вебхуков Stripe завершается ошибками (последнее: {type}). Сейчас с ошибкой и ждут повтора: {failed}; оставлены после всех повторов: {dead}. Оставленные события администратор должен повторить вручную. Такое письмо приходит не чаще раза в час.',
     'mail.notify.admin.webhook_failing.open': 'Посмотреть события с ошибками',
+    'mail.notify.kind.referrer.verify_email': 'подтверждение адреса почты',
     'mail.notify.kind.referrer.supplier_signed_up': 'по вашему коду зарегистрировался поставщик',
     'mail.notify.kind.referrer.supplier_converted': 'приведённый поставщик сделал первый платёж',
     'mail.notify.kind.referrer.commission_available': 'комиссия стала доступна',

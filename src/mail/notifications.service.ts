@@ -8,6 +8,7 @@ import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
 import { formatDate, formatMoney } from '../money/money-format';
 import { Locale, LOCALES, translate } from '../i18n/messages';
+import { signEmailVerification } from '../common/crypto/email-verification-link';
 import { classifySmtpError, MailDelivery, MailerService, MailSendError } from './mailer.service';
 import { isNotificationKind, kindsOfRole, NotificationKind, Recipient, specOf } from './notification-kinds';
 import './notifications.messages';
@@ -385,6 +386,13 @@ export class NotificationService implements OnModuleInit {
       return (u?.email as string) ?? '';
     };
     switch (row.kind) {
+      case 'referrer.verify_email': {
+        const [u] = await m.query(`SELECT u.email, u.email_verified_at, r.full_name FROM users u LEFT JOIN referrers r ON r.user_id = u.id WHERE u.id = $1`, [row.user_id]);
+        if (!u || u.email_verified_at) return null;
+        // Signed when sent (nothing secret waits in the queue), bound to the address it went to.
+        const token = signEmailVerification(this.config.trackingSecret, row.user_id, u.email as string);
+        return { name: (u.full_name as string) ?? '', params: {}, path: `/verify-email/${token}` };
+      }
       case 'referrer.supplier_signed_up':
       case 'referrer.supplier_converted': {
         const r = await referrer();

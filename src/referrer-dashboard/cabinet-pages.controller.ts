@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
+import { EmailVerificationService, VerificationState } from '../email-verification/email-verification.service';
+import '../email-verification/email-verification.messages';
 import { formatDate, formatMoney } from '../money/money-format';
 import { payoutReadiness } from '../payout-details/payout-readiness';
 import '../payout-details/payout-details.messages';
@@ -28,13 +30,23 @@ export class CabinetPagesController {
     private readonly referrers: ReferrerService,
     private readonly splits: SplitService,
     private readonly dashboards: ReferrerDashboardService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   @Get('cabinet')
   @Roles(Role.Referrer)
   async cabinet(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const notice = req.query.saved === 'split' ? this.views.t(req, 'cabinet.splitSaved') : undefined;
-    this.views.render('cabinet', req, res, { title: this.views.t(req, 'cabinet.title'), ...(await this.model(req, user.id)), notice });
+    const model = await this.model(req, user.id);
+    const email = (model.verification as VerificationState).email;
+    const notice =
+      req.query.saved === 'split'
+        ? this.views.t(req, 'cabinet.splitSaved')
+        : req.query.verify === 'sent'
+          ? this.views.t(req, 'verifyEmail.resent', { email })
+          : req.query.verify === 'done'
+            ? this.views.t(req, 'verifyEmail.alreadyDone')
+            : undefined;
+    this.views.render('cabinet', req, res, { title: this.views.t(req, 'cabinet.title'), ...model, notice });
   }
 
   @Post('cabinet/split')
@@ -52,7 +64,7 @@ export class CabinetPagesController {
 
   private async model(req: Request, userId: string): Promise<Record<string, unknown>> {
     const referrerId = await this.referrers.referrerIdOfUser(userId);
-    const [cabinet, d] = await Promise.all([this.referrers.cabinetForUser(userId), this.dashboards.dashboard(referrerId)]);
+    const [cabinet, d, verification] = await Promise.all([this.referrers.cabinetForUser(userId), this.dashboards.dashboard(referrerId), this.verification.stateOf(userId)]);
     const np = d.nextPayout;
     // Why money is (not) paid, in the words the earnings page uses too (no details, below the minimum);
     // the dashboard's other blockers (negative balance, hold) are listed under it.
@@ -61,6 +73,7 @@ export class CabinetPagesController {
     return {
       cabinet,
       d,
+      verification,
       readiness,
       blockers: np.blockers.filter((b) => !covered(b.kind)),
       chart: this.chart(req, d),

@@ -1,6 +1,6 @@
 import { payoutReadiness } from '../payout-details/payout-readiness';
 
-export type PayoutBlockerKind = 'negative_balance' | 'below_minimum' | 'no_payout_details' | 'on_hold';
+export type PayoutBlockerKind = 'negative_balance' | 'below_minimum' | 'no_payout_details' | 'on_hold' | 'email_unconfirmed';
 
 export interface PayoutBlocker {
   kind: PayoutBlockerKind;
@@ -24,11 +24,20 @@ export interface NextPayoutPlan {
  * one rule for "below the minimum" and "no payout details"), plus what it does not tell: a negative
  * balance carried after a refund, and money still in its hold with the dates it is released.
  */
-export function nextPayout(b: { available: bigint; pending: bigint }, minimum: bigint, detailsUsable: boolean, holds: { availableAt: Date; amount: bigint }[], currency = ''): NextPayoutPlan {
+export function nextPayout(
+  b: { available: bigint; pending: bigint },
+  minimum: bigint,
+  detailsUsable: boolean,
+  holds: { availableAt: Date; amount: bigint }[],
+  currency = '',
+  emailUnconfirmed = false,
+): NextPayoutPlan {
   const r = payoutReadiness(currency, b.available, minimum, detailsUsable);
-  if (r.ready) return { state: 'ready', amount: b.available, expectedAt: null, blockers: [] };
-  const blockers: PayoutBlocker[] = [];
   const something = b.available > 0n || b.pending > 0n;
+  // Payouts wait for a confirmed address (PAYOUT_EMAIL_VERIFICATION=required).
+  const email: PayoutBlocker[] = emailUnconfirmed && something ? [{ kind: 'email_unconfirmed', amount: 0n, until: null }] : [];
+  if (r.ready) return { state: email.length ? 'blocked' : 'ready', amount: b.available, expectedAt: null, blockers: email };
+  const blockers: PayoutBlocker[] = [...email];
   if (b.available < 0n) blockers.push({ kind: 'negative_balance', amount: -b.available, until: null });
   // What is missing to the minimum: payoutReadiness's figure; with nothing available yet but money
   // on hold, the whole minimum.

@@ -11,11 +11,11 @@ export class LinkVisitsView {
 
 export class PayoutBlockerView {
   @ApiProperty({
-    description: 'What stands in the way: negative_balance (a refund took back money already available or paid; it is earned back first), below_minimum (available is below the payout minimum), no_payout_details (add payout details), on_hold (commission still inside its hold period)',
-    enum: ['negative_balance', 'below_minimum', 'no_payout_details', 'on_hold'],
+    description: 'What stands in the way: negative_balance (a refund took back money already available or paid; it is earned back first), below_minimum (available is below the payout minimum), no_payout_details (add payout details), on_hold (commission still inside its hold period), email_unconfirmed (confirm the email address by the emailed link; only when PAYOUT_EMAIL_VERIFICATION=required)',
+    enum: ['negative_balance', 'below_minimum', 'no_payout_details', 'on_hold', 'email_unconfirmed'],
   })
   kind: string;
-  @ApiProperty({ description: 'negative_balance: the amount to earn back; below_minimum: how much more is needed; on_hold: the amount still held; no_payout_details: 0. Minor units (string)' })
+  @ApiProperty({ description: 'negative_balance: the amount to earn back; below_minimum: how much more is needed; on_hold: the amount still held; no_payout_details and email_unconfirmed: 0. Minor units (string)' })
   amount: string;
   @ApiProperty({ description: 'on_hold: when the last held commission becomes available; otherwise null', nullable: true, type: Date })
   until: Date | null;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CommissionsModule } from '../commissions/commissions.module';
+import { EmailVerificationModule } from '../email-verification/email-verification.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
 import { ProgramModule } from '../program/program.module';
 import { ReferralLinksModule } from '../referral-links/referral-links.module';
@@ -11,7 +12,7 @@ import { ReferrerDashboardService } from './referrer-dashboard.service';
 
 /** The referrer's dashboard figures: the cabinet page (figures first, then code, split, offer) and the API. */
 @Module({
-  imports: [CommissionsModule, PayoutDetailsModule, ProgramModule, ReferralLinksModule, ReferrersModule, SplitsModule],
+  imports: [CommissionsModule, EmailVerificationModule, PayoutDetailsModule, ProgramModule, ReferralLinksModule, ReferrersModule, SplitsModule],
   controllers: [ReferrerDashboardController, CabinetPagesController],
   providers: [ReferrerDashboardService],
   exports: [ReferrerDashboardService],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EarningsService } from '../commissions/earnings.service';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
 import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { PayoutDetailsService } from '../payout-details/payout-details.service';
 import { ProgramService } from '../program/program.service';
@@ -19,22 +20,24 @@ export class ReferrerDashboardService {
     private readonly program: ProgramService,
     private readonly details: PayoutDetailsService,
     private readonly links: ReferralLinksRepository,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   async dashboard(referrerId: string, now = new Date()): Promise<ReferrerDashboardView> {
     const timeZone = DEFAULT_TIME_ZONE;
     const settings = await this.program.settings();
     const currency = settings.currency.trim();
-    const [all, months, holds, details, paths] = await Promise.all([
+    const [all, months, holds, details, paths, email] = await Promise.all([
       this.earnings.earnings(referrerId),
       this.earnings.byMonth(referrerId, currency, timeZone, 12, now),
       this.earnings.holds(referrerId, currency),
       this.details.view(referrerId),
       this.links.paths({ referrerId, limit: 100, offset: 0 }),
+      this.verification.stateOfReferrer(referrerId),
     ]);
     const earnings = all.find((e) => e.currency === currency) ?? all[0];
     const minimum = BigInt(settings.payoutMinimum);
-    const plan = nextPayout({ available: BigInt(earnings.available), pending: BigInt(earnings.pending) }, minimum, details.usable, holds, currency);
+    const plan = nextPayout({ available: BigInt(earnings.available), pending: BigInt(earnings.pending) }, minimum, details.usable, holds, currency, email.payoutsWait);
     const codes = paths.rows;
     const sum = (f: (c: (typeof codes)[number]) => number) => codes.reduce((n, c) => n + f(c), 0);
     return {

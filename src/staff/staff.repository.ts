@@ -81,7 +81,8 @@ export class StaffRepository {
 
   /** The invitee chose a password: the account is active from now on. */
   async acceptInvite(m: EntityManager, id: string, passwordHash: string): Promise<void> {
-    await m.query(`UPDATE users SET password_hash = $2, invited_at = NULL WHERE id = $1`, [id, passwordHash]);
+    // The address is confirmed too: the password was set through the link mailed to it.
+    await m.query(`UPDATE users SET password_hash = $2, invited_at = NULL, email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1`, [id, passwordHash]);
   }
 
   async setRole(m: EntityManager, id: string, role: Role): Promise<void> {

@@ -11,6 +11,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService } from '../email-templates/email-template.service';
 import { Locale, LOCALES, translate } from '../i18n/messages';
 import { MailerService } from '../mail/mailer.service';
+import { SecurityLogService } from '../security-log/security-log.service';
 import { StaffErrorCode, StaffException } from './staff.exception';
 import { StaffRepository, StaffRow } from './staff.repository';
 import './staff.messages';
@@ -43,6 +44,7 @@ export class StaffManagementService {
     private readonly auth: AuthService,
     private readonly mailer: MailerService,
     private readonly templates: EmailTemplateService,
+    private readonly securityLog: SecurityLogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -79,6 +81,7 @@ export class StaffManagementService {
         if (!id) throw new StaffException(StaffErrorCode.STAFF_EMAIL_TAKEN, 'An account with this email already exists', { field: 'email' });
       }
       const token = await this.tokens.issue(id, 'invite', INVITE_LIFE_SECONDS, m, true);
+      await this.securityLog.record({ kind: 'staff_invited', userId: id, email: address, actorId: actor.id, detail: { role } }, m);
       return { id, token, reinvited: Boolean(existing) };
     });
     const link = `${this.config.publicBaseUrl}/invite/${token}?lang=${locale}`;
@@ -117,7 +120,7 @@ export class StaffManagementService {
       const row = await this.staff.get(taken.userId, m);
       return { id: taken.userId, email: taken.email, role: row!.role };
     });
-    const issued = await this.auth.issueToken(user, meta);
+    const issued = await this.auth.issueToken(user, { ...meta, signIn: true });
     return { user, accessToken: issued.accessToken };
   }
 
@@ -134,6 +137,7 @@ export class StaffManagementService {
         await this.staff.revokeApiKeysOf(m, id, actor.id);
       }
       await this.staff.setRole(m, id, role);
+      await this.securityLog.record({ kind: 'role_changed', userId: id, actorId: actor.id, detail: { from: target.role, to: role } }, m);
     });
     return this.get(id);
   }
@@ -148,6 +152,7 @@ export class StaffManagementService {
       await this.staff.setDisabled(m, id, true);
       await this.sessions.revokeAllOf(id, m);
       await this.staff.revokeApiKeysOf(m, id, actor.id);
+      await this.securityLog.record({ kind: 'account_disabled', userId: id, actorId: actor.id }, m);
     });
     return this.get(id);
   }
@@ -156,7 +161,9 @@ export class StaffManagementService {
   async enable(actor: AuthUser, id: string): Promise<StaffRow> {
     await this.db.transaction(async (m) => {
       const target = await this.locked(m, id);
-      if (target.status === 'disabled') await this.staff.setDisabled(m, id, false);
+      if (target.status !== 'disabled') return;
+      await this.staff.setDisabled(m, id, false);
+      await this.securityLog.record({ kind: 'account_enabled', userId: id, actorId: actor.id }, m);
     });
     return this.get(id);
   }

@@ -85,5 +85,8 @@ export function errorText(locale: Locale, error: { code?: string; message?: stri
   const params: Record<string, unknown> = error.details && typeof error.details === 'object' && !Array.isArray(error.details) ? { ...(error.details as Record<string, unknown>) } : {};
   if (typeof params.currency === 'string') params.example = moneyInputExample(params.currency, locale);
   const text = translate(locale, key, params);
-  return text === key ? (error.message ?? '') : text;
+  if (text !== key) return text;
+  // The API's catalog entry for the code (what a JSON client reads) before the English fallback.
+  const api = translate(locale, `apiError.${error.code}`, params);
+  return api === `apiError.${error.code}` ? (error.message ?? '') : api;
 }

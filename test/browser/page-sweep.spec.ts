@@ -57,6 +57,8 @@ const PAGES: PageSpec[] = [
   { who: 'anonymous', name: 'unsubscribe-invalid', path: () => '/unsubscribe/not-a-token', status: 404 },
   { who: 'anonymous', name: 'not-found', path: () => '/no-such-page', status: 404 },
   { who: 'anonymous', name: 'reset-password', path: () => '/reset-password' },
+  { who: 'anonymous', name: 'verify-email', path: (w) => `/verify-email/${w.verifyEmailToken}` },
+  { who: 'anonymous', name: 'verify-email-invalid', path: () => '/verify-email/not-a-token', status: 400 },
   { who: 'anonymous', name: 'notification-unsubscribe-invalid', path: () => '/notifications/unsubscribe/not-a-token', status: 404 },
   { who: Role.Referrer, name: 'cabinet', path: () => '/cabinet' },
   { who: Role.Referrer, name: 'earnings', path: () => '/cabinet/earnings' },
@@ -93,6 +95,7 @@ const PAGES: PageSpec[] = [
   { who: Role.Admin, name: 'exchange-admin', path: () => '/exchange/admin' },
   { who: Role.Admin, name: 'exchange-analytics', path: () => '/exchange/admin/analytics' },
   { who: Role.Admin, name: 'outbox', path: () => '/admin/outbox' },
+  { who: Role.Admin, name: 'security-log', path: () => '/admin/security' },
   { who: Role.Admin, name: 'outbox-message', path: (w) => `/admin/outbox/${w.outboxId}` },
   // admin: referrers and suppliers
   { who: Role.Admin, name: 'admin-referrers', path: () => '/admin/referrers' },

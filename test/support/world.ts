@@ -1,3 +1,4 @@
+import { signEmailVerification } from '../../src/common/crypto/email-verification-link';
 import { MailerService } from '../../src/mail/mailer.service';
 import request from 'supertest';
 import { Role } from '../../src/access/role';
@@ -29,6 +30,8 @@ export interface World {
   emails: Record<'admin' | 'finance' | 'marketer', string>;
   /** An outbound webhook endpoint (its delivery log has the referrer's registration). */
   webhookEndpointId: string;
+  /** A valid "confirm your address" link token of `referrer`. */
+  verifyEmailToken: string;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -73,5 +76,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await request(t.url).patch(`/api/webhook-endpoints/${endpoint.body.id}`).set(bearer(admin)).send({ enabled: false }).expect(200);
 
   const kept = await t.app.get(MailerService).send({ to: referrer.email, subject: 'Welcome to the program', html: '<p>Welcome</p>', text: 'Welcome', kind: 'other' });
-  return { referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails, webhookEndpointId: endpoint.body.id };
+  const [user] = await t.db.query(`SELECT id FROM users WHERE email = $1`, [referrer.email]);
+  const verifyEmailToken = signEmailVerification(t.config.trackingSecret, user.id, referrer.email);
+  return { verifyEmailToken, referrer, paidReferrer, supplier, partner, admin, finance, marketer, audienceId, campaignId: campaign.id, contactId: contact.id, batchId: batch.body.id, leadId: lead.id, outboxId: kept.outboxId!, password: PASSWORD, emails, webhookEndpointId: endpoint.body.id };
 }

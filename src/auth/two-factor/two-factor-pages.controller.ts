@@ -76,7 +76,7 @@ export class TwoFactorPagesController {
   async signIn(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
     try {
       const user = await this.twoFactor.completeSignIn(body.challenge, body.totpCode);
-      const token = await this.auth.issueToken(user, sessionMeta(req));
+      const token = await this.auth.issueToken(user, { ...sessionMeta(req), signIn: true });
       res.cookie(SESSION_COOKIE, token.accessToken, this.auth.sessionCookieOptions());
       res.redirect(303, safeNext(body.next, user.role));
     } catch (err) {

@@ -69,8 +69,8 @@ export class TwoFactorRepository {
     return row;
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.db.query(`DELETE FROM two_factor WHERE user_id = $1`, [userId]);
-    await this.db.query(`DELETE FROM two_factor_recovery_codes WHERE user_id = $1`, [userId]);
+  async remove(userId: string, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`DELETE FROM two_factor WHERE user_id = $1`, [userId]);
+    await m.query(`DELETE FROM two_factor_recovery_codes WHERE user_id = $1`, [userId]);
   }
 }

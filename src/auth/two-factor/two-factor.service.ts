@@ -11,6 +11,7 @@ import { RateLimitService } from '../rate-limit.service';
 import { Role } from '../../access/role';
 import { TwoFactorErrorCode, TwoFactorException } from './two-factor.exception';
 import { TwoFactorRepository } from './two-factor.repository';
+import { SecurityLogService } from '../../security-log/security-log.service';
 
 /** Roles that must sign in with a second factor when STAFF_TWO_FACTOR=required. */
 export const TWO_FACTOR_ROLES: readonly Role[] = [Role.Finance, Role.Admin];
@@ -54,6 +55,7 @@ export class TwoFactorService {
     private readonly repo: TwoFactorRepository,
     private readonly limits: RateLimitService,
     private readonly jwt: JwtService,
+    private readonly securityLog: SecurityLogService,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', config.payoutDetailsKey, Buffer.alloc(0), 'handshake two-factor secret', 32));
     this.challengeKey = createHmac('sha256', config.jwtSecret).update('handshake two-factor challenge').digest('hex');
@@ -103,6 +105,7 @@ export class TwoFactorService {
         return `${raw.slice(0, 5)}-${raw.slice(5)}`;
       });
       await this.repo.confirm(m, user.id, step, codes.map((c) => hash(normalizeRecovery(c))));
+      await this.securityLog.record({ kind: 'two_factor_enabled', userId: user.id }, m);
       await this.limits.reset(CODE_LIMIT, user.id);
       return codes;
     });
@@ -112,7 +115,10 @@ export class TwoFactorService {
   async disable(user: Pick<AuthUser, 'id' | 'role'>, code: unknown): Promise<void> {
     if (this.isRequiredFor(user.role)) throw new TwoFactorException(TwoFactorErrorCode.TWO_FACTOR_CANNOT_DISABLE, 'Finance and admin accounts must keep two-factor sign-in on');
     await this.verify(user, code);
-    await this.repo.remove(user.id);
+    await this.db.transaction(async (m) => {
+      await this.repo.remove(user.id, m);
+      await this.securityLog.record({ kind: 'two_factor_disabled', userId: user.id }, m);
+    });
   }
 
   /** At sign-in: nothing to do without two-factor; otherwise a good code (or recovery code) is needed. */
@@ -147,10 +153,16 @@ export class TwoFactorService {
         const step = await this.totpStep(this.open(user.id, row.secret), code);
         return step !== undefined && (await this.repo.useTimeStep(m, user.id, step));
       }
-      if (typeof code === 'string' && code.length <= 40) return this.repo.useRecoveryCode(m, user.id, hash(normalizeRecovery(code)));
+      if (typeof code === 'string' && code.length <= 40 && (await this.repo.useRecoveryCode(m, user.id, hash(normalizeRecovery(code))))) {
+        await this.securityLog.record({ kind: 'recovery_code_used', userId: user.id }, m);
+        return true;
+      }
       return false;
     });
-    if (!ok) throw invalid();
+    if (!ok) {
+      await this.securityLog.record({ kind: 'two_factor_failed', userId: user.id });
+      throw invalid();
+    }
     await this.limits.reset(CODE_LIMIT, user.id);
   }
 

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * password until the invitee sets one through a single-use link), the purpose of a one-time link
  * (password reset or invitation, same table and mechanism) and the invitation mail kind.
  */
-export class StaffAccounts1796240000000 implements MigrationInterface {
-  name = 'StaffAccounts1796240000000';
+export class StaffAccounts1796310000000 implements MigrationInterface {
+  name = 'StaffAccounts1796310000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
