@@ -119,7 +119,7 @@ const ru: Record<MessageKey, string> = {
   'nav.audiences': 'Аудитории',
   'nav.exchangeAdmin': 'Управление обменом',
   'nav.exchangeAnalytics': 'Аналитика обмена',
-  'nav.adminReferrers': 'Рекомендатели и поставщики',
+  'nav.adminReferrers': 'Участники',
   'nav.adminHome': 'Обзор',
   'nav.adminProgram': 'Программа',
   'nav.staff': 'Сотрудники',
