@@ -5,6 +5,7 @@ export enum ProgramErrorCode {
   PROGRAM_NAME_INVALID = 'PROGRAM_NAME_INVALID',
   UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY',
   OFFER_TEXT_UNCHANGED = 'OFFER_TEXT_UNCHANGED',
+  BONUS_REQUIRED = 'BONUS_REQUIRED',
 }
 
 export class ProgramException extends DomainException<ProgramErrorCode> {
@@ -13,6 +14,7 @@ export class ProgramException extends DomainException<ProgramErrorCode> {
       case ProgramErrorCode.PROGRAM_INVALID:
       case ProgramErrorCode.PROGRAM_NAME_INVALID:
       case ProgramErrorCode.UNKNOWN_CURRENCY:
+      case ProgramErrorCode.BONUS_REQUIRED:
         return 400;
       case ProgramErrorCode.OFFER_TEXT_UNCHANGED:
         return 409;

@@ -81,6 +81,8 @@ export class ProgramService {
       if (dto.commissionMonths !== undefined) s.commissionMonths = dto.commissionMonths;
       if (dto.holdDays !== undefined) s.holdDays = dto.holdDays;
       if (dto.payoutMinimum !== undefined) s.payoutMinimum = BigInt(dto.payoutMinimum);
+      if (dto.bonusAmount !== undefined) s.bonusAmount = BigInt(dto.bonusAmount);
+      if (dto.bonusMode !== undefined) s.bonusMode = dto.bonusMode;
       assertConsistent(s);
       s.updatedBy = actorId;
       await m.save(s);
@@ -118,7 +120,10 @@ export class ProgramService {
 }
 
 /** The bounds must nest: 0 ≤ min ≤ max ≤ budget ≤ 100%. */
-export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'>): void {
+export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'> & Partial<Pick<ProgramSettings, 'bonusAmount' | 'bonusMode'>>): void {
+  if (s.bonusMode === 'instead' && (s.bonusAmount ?? 0n) <= 0n) {
+    throw new ProgramException(ProgramErrorCode.BONUS_REQUIRED, 'bonusMode "instead" replaces the recurring commission with the bonus: set a bonusAmount above 0', { field: 'bonusAmount' });
+  }
   if (s.discountMinBp > s.discountMaxBp) {
     throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMinBp (${s.discountMinBp}) exceeds discountMaxBp (${s.discountMaxBp})`);
   }
@@ -141,6 +146,8 @@ function toView(s: ProgramSettings, offer: OfferVersion): ProgramView {
     commissionMonths: s.commissionMonths,
     holdDays: s.holdDays,
     payoutMinimum: s.payoutMinimum.toString(),
+    bonusAmount: s.bonusAmount.toString(),
+    bonusMode: s.bonusMode,
     currentOffer: offerView(offer),
   };
 }
