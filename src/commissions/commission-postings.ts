@@ -50,7 +50,7 @@ function commissionLines(referrerId: string, currency: string, diff: CommissionS
  * refunded in full). Keys per attribution: `bonus:<attribution>` for the first movement (so exactly
  * one bonus is ever earned), `bonus:<attribution>:<n>` for the n-th.
  */
-export function bonusPosting(row: BonusRow, diff: CommissionSplit, target: CommissionSplit): PostingRequest {
+export function bonusPosting(row: BonusRow, diff: CommissionSplit, target: CommissionSplit, why: 'refunded' | 'ineligible' = 'refunded'): PostingRequest {
   const net = splitTotal(diff);
   const cause = net < 0n ? PostingCause.BonusClawback : PostingCause.Bonus;
   const n = row.adjustments;
@@ -61,10 +61,12 @@ export function bonusPosting(row: BonusRow, diff: CommissionSplit, target: Commi
     description:
       cause === PostingCause.Bonus
         ? `One-off bonus for the supplier's first payment (invoice ${row.invoice_id})`
-        : `One-off bonus taken back: the first payment (invoice ${row.invoice_id}) was refunded in full`,
+        : why === 'refunded'
+          ? `One-off bonus taken back: the first payment (invoice ${row.invoice_id}) was refunded in full`
+          : `One-off bonus taken back: the first payment (invoice ${row.invoice_id}) came after the subscription ended`,
     lines: commissionLines(row.referrer_id!, row.currency!, diff),
     occurredAt: cause === PostingCause.Bonus && n === 0 && row.paid_at ? new Date(row.paid_at) : undefined,
-    metadata: { invoiceId: row.invoice_id, bonusId: row.id, attributionId: row.attribution_id, target: stringify(target) },
+    metadata: { invoiceId: row.invoice_id, bonusId: row.id, attributionId: row.attribution_id, target: stringify(target), ...(cause === PostingCause.BonusClawback ? { why } : {}) },
   };
 }
 

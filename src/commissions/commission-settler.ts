@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CommissionChange, DomainEvents } from '../events/domain-events';
 import { PostingCause, PostingRequest } from '../ledger/ledger.types';
-import { bonusEarned, bonusTarget, CommissionSplit, difference, eligibleRate, InvoiceFacts, isZero, refundedAmount, splitTotal, targetSplit } from './commission-rules';
+import { bonusEarned, bonusTarget, refundedInFull, CommissionSplit, difference, eligibleRate, InvoiceFacts, isZero, refundedAmount, splitTotal, targetSplit } from './commission-rules';
 import { BonusRepository, BonusRow } from './bonus.repository';
 import { CommissionFactsRepository, NO_FACTS, RecordedFacts } from './commission-facts.repository';
 import { AttributionRow, CommissionRepository, CommissionRow, termsOf } from './commission.repository';
@@ -88,8 +88,8 @@ export class CommissionSettler {
       bonuses.map((b) => b.attribution_id),
     );
     const moves = settleBonusRows(bonuses, attributions, rows, facts);
-    for (const { row, diff, target } of moves) {
-      const posting = bonusPosting(row, diff, target);
+    for (const { row, diff, target, refunded } of moves) {
+      const posting = bonusPosting(row, diff, target, refunded ? 'refunded' : 'ineligible');
       postings.push(posting);
       const net = splitTotal(diff);
       if (net !== 0n) {
@@ -117,22 +117,23 @@ function settleBonusRows(
   attributions: Map<string, AttributionRow>,
   rows: Map<string, CommissionRow>,
   facts: Map<string, RecordedFacts>,
-): { row: BonusRow; diff: CommissionSplit; target: CommissionSplit }[] {
-  const out: { row: BonusRow; diff: CommissionSplit; target: CommissionSplit }[] = [];
+): { row: BonusRow; diff: CommissionSplit; target: CommissionSplit; refunded: boolean }[] {
+  const out: { row: BonusRow; diff: CommissionSplit; target: CommissionSplit; refunded: boolean }[] = [];
   for (const b of bonuses) {
     const invoice = b.invoice_id ? rows.get(b.invoice_id) : undefined;
     const a = attributions.get(b.attribution_id);
     if (!invoice || !a || !b.referrer_id || !b.currency || !b.paid_at) continue;
     const f = facts.get(invoice.invoice_id) ?? NO_FACTS;
-    const target = bonusTarget({
+    const bf = {
       earned: bonusEarned(termsOf(a), b.paid_at),
       paid: invoice.paid,
       amountPaid: invoice.amount_paid,
       refunded: refundedAmount(f.refunds, f.charges),
       released: b.released_at !== null,
-    });
+    };
+    const target = bonusTarget(bf);
     const diff = difference(target, { pending: b.posted_pending, available: b.posted_available, disputed: 0n });
-    if (!isZero(diff)) out.push({ row: b, diff, target });
+    if (!isZero(diff)) out.push({ row: b, diff, target, refunded: refundedInFull(bf) });
   }
   return out;
 }

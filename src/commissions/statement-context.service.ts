@@ -11,10 +11,10 @@ export class StatementContextService {
     if (postingIds.length === 0) return new Map();
     const rows: Record<string, any>[] = await this.db.query(
       `WITH p AS (
-         SELECT id, cause, cause_ref, metadata->>'bonusId' AS bonus_id,
+         SELECT id, cause, cause_ref, metadata->>'bonusId' AS bonus_id, metadata->>'why' AS why,
                 COALESCE(metadata->>'invoiceId', CASE WHEN cause IN ('invoice', 'hold_release') THEN cause_ref END) AS invoice_id
            FROM ledger_postings WHERE id = ANY($1::bigint[]))
-       SELECT p.id::text AS posting_id, bi.number, s.company_name, COALESCE(cb.available_at, c.available_at) AS available_at, cb.id IS NOT NULL AS bonus,
+       SELECT p.id::text AS posting_id, bi.number, s.company_name, COALESCE(cb.available_at, c.available_at) AS available_at, cb.id IS NOT NULL AS bonus, p.why,
               pi.method, pi.status, pi.failure_reason, pa.reason
          FROM p
          LEFT JOIN billing_invoices bi ON bi.stripe_invoice_id = p.invoice_id
@@ -37,6 +37,7 @@ export class StatementContextService {
           failureReason: r.failure_reason ?? null,
           adjustmentReason: r.reason ?? null,
           bonus: r.bonus === true,
+          bonusIneligible: r.why === 'ineligible',
         },
       ]),
     );

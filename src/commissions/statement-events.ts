@@ -32,6 +32,8 @@ export interface StatementContext {
   adjustmentReason?: string | null;
   /** The posting moves a one-off bonus (its hold release reads as the bonus's). */
   bonus?: boolean;
+  /** A bonus taken back because its first payment came after the subscription ended (not a refund). */
+  bonusIneligible?: boolean;
 }
 
 export interface StatementEvent {
