@@ -236,6 +236,24 @@ describe('refunds', () => {
   });
 });
 
+describe('the stop date', () => {
+  it('a first payment found to come after the subscription ended gives its bonus back, saying why', async () => {
+    await program({ bonusAmount: BONUS.toString(), bonusMode: 'in_addition' }).expect(200);
+    const { r, customer, supplierId, attributionId } = await referredSupplier();
+    const now = Math.floor(Date.now() / 1000);
+    const paid = billing.paidInvoice(customer, { total: 10_000, paidAt: now - DAY });
+    await send(stripeEvent('invoice.paid', paid.invoice));
+    assert.equal((await balances(r)).pending, 1_000n + BONUS);
+    const [{ stripe_subscription_id: sub }] = await t.db.query('SELECT stripe_subscription_id FROM billing_accounts WHERE supplier_id = $1', [supplierId]);
+    const endedAt = now - 2 * DAY;
+    await send(stripeEvent('customer.subscription.deleted', { id: sub, object: 'subscription', customer, status: 'canceled', ended_at: endedAt, canceled_at: endedAt }));
+    assert.equal((await balances(r)).pending, 0n);
+    assert.deepEqual((await bonusPostings(attributionId)).map((p) => p.cause), ['bonus', 'bonus_clawback']);
+    const en = (await request(t.url).get('/cabinet/earnings?lang=en').set('cookie', `hs_session=${r.token}`).expect(200)).text;
+    assert.match(en, /Bonus for Vostok Trade’s first payment taken back, the payment came after the subscription ended/);
+  });
+});
+
 describe('locked on the attribution', () => {
   it('a later change of the program does not change suppliers who already redeemed a code', async () => {
     await program({ bonusAmount: BONUS.toString(), bonusMode: 'in_addition' }).expect(200);
