@@ -69,6 +69,8 @@ describe('program settings', () => {
     assert.equal(set.body.bonusAmount, '500000');
     assert.equal(set.body.bonusMode, 'in_addition');
     assert.equal((await request(t.url).get('/api/program').expect(200)).body.bonusAmount, '500000');
+    const home = (await request(t.url).get('/?lang=ru').expect(200)).text;
+    assert.match(home, /И разовый бонус 5\s000,00\s₽ за первую оплату каждого приведённого поставщика/u);
     for (const bad of [{ bonusAmount: '-1' }, { bonusAmount: 5 }, { bonusAmount: '1.5' }, { bonusMode: 'sometimes' }]) {
       const res = await program(bad).expect(400);
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
