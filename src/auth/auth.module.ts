@@ -25,10 +25,11 @@ import { TwoFactorRepository } from './two-factor/two-factor.repository';
 import { TwoFactorService } from './two-factor/two-factor.service';
 import { EmailTemplatesModule } from '../email-templates/email-templates.module';
 import { SecurityLogModule } from '../security-log/security-log.module';
+import { MailModule } from '../mail/mail.module';
 
 @Global()
 @Module({
-  imports: [
+  imports: [MailModule, 
     TypeOrmModule.forFeature([User]),
     EmailTemplatesModule,
     SecurityLogModule,

@@ -9,9 +9,10 @@ import { CampaignController } from './campaign.controller';
 import { CampaignService } from './campaign.service';
 import { MailModule } from '../mail/mail.module';
 import { FunnelModule } from '../funnel/funnel.module';
+import { JobsModule } from '../jobs/jobs.module';
 
 @Module({
-  imports: [MailModule, EmailTemplatesModule, AudiencesModule, FunnelModule],
+  imports: [JobsModule, MailModule, EmailTemplatesModule, AudiencesModule, FunnelModule],
   controllers: [CampaignController, CampaignPagesController],
   providers: [CampaignService, CampaignSender, CampaignLinks],
   exports: [CampaignService, CampaignSender],

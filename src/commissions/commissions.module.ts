@@ -25,10 +25,11 @@ import { RecordSubscriptionEnd } from './record-subscription-end';
 import { ReleaseHolds } from './release-holds';
 import { InvoiceRefunds } from './invoice-refunds';
 import { BonusRepository } from './bonus.repository';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
-  imports: [EventsModule, LedgerModule, StripeWebhooksModule, StripeModule, BillingModule, ProgramModule, ReferrersModule, AttributionModule, PayoutDetailsModule],
+  imports: [JobsModule, EventsModule, LedgerModule, StripeWebhooksModule, StripeModule, BillingModule, ProgramModule, ReferrersModule, AttributionModule, PayoutDetailsModule],
   controllers: [EarningsController, EarningsPagesController],
   providers: [
     CommissionService,

@@ -24,13 +24,14 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { PayoutsModule } from '../payouts/payouts.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
 import { ProgramModule } from '../program/program.module';
+import { MailModule } from '../mail/mail.module';
 
 /**
  * The lead exchange: member companies pass each other leads; each sales-ready lead is scored and
  * routed to exactly one member. LedgerService (referral fees) comes from the global LedgerModule.
  */
 @Module({
-  imports: [EventsModule, LedgerModule, AuthModule, JobsModule, AudiencesModule, PayoutsModule, PayoutDetailsModule, ProgramModule],
+  imports: [MailModule, EventsModule, LedgerModule, AuthModule, JobsModule, AudiencesModule, PayoutsModule, PayoutDetailsModule, ProgramModule],
   controllers: [MemberController, ExchangeConfigController, LeadController, AnalyticsController, ExchangePagesController, MemberMoneyPagesController, FeeController],
   providers: [RulesService, TagService, ExchangeSettingsService, MemberService, RoutingService, LeadService, DealService, FeeService, AnalyticsService, NurtureService],
   exports: [RoutingService, LeadService, MemberService, NurtureService],

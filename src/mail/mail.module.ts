@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
 import { MailerService } from './mailer.service';
 import { OutboxController } from './outbox.controller';
@@ -8,11 +8,12 @@ import { OutboxService } from './outbox.service';
 import { NotificationsPagesController } from './notifications-pages.controller';
 import { NotificationService } from './notifications.service';
 import { NotificationSettingsController } from './notification-settings.controller';
+import { EmailTemplatesModule } from '../email-templates/email-templates.module';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
-@Global()
 @Module({
-  imports: [EventsModule],
+  imports: [JobsModule, EmailTemplatesModule, EventsModule],
   controllers: [OutboxController, OutboxPagesController, NotificationsPagesController, NotificationSettingsController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],

@@ -6,10 +6,11 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookOutbox } from './webhook-outbox';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Outbound webhooks: the outbox written with each fact, signed ordered delivery, endpoints and their log. */
 @Module({
-  imports: [EventsModule, MailModule],
+  imports: [JobsModule, EventsModule, MailModule],
   controllers: [WebhookEndpointsController, IntegrationsPagesController],
   providers: [WebhookOutbox, WebhookDeliveryService, WebhookEndpointsService],
   exports: [WebhookEndpointsService, WebhookDeliveryService],

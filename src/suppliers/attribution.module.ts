@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { FinanceAuditModule } from '../finance-audit/finance-audit.module';
 import { ProgramModule } from '../program/program.module';
 import { SplitsModule } from '../splits/splits.module';
@@ -7,10 +7,9 @@ import { AttributionRepository } from './attribution.repository';
 import { AttributionService } from './attribution.service';
 
 /**
- * Which attribution is in force for an invoice, and admin changes of it. Global so the commission
- * code can ask AttributionService.inForceAt without importing the suppliers feature.
+ * Which attribution is in force for an invoice, and admin changes of it. A module of its own so the
+ * commission code imports it (AttributionService.inForceAt) without importing the suppliers feature.
  */
-@Global()
 @Module({
   imports: [ProgramModule, SplitsModule, FinanceAuditModule],
   controllers: [AttributionController],
