@@ -45,7 +45,7 @@ export class EarningsPagesController {
     this.views.render('earnings', req, res, {
       title: this.views.t(req, 'commissions.title'),
       currency,
-      suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}` })),
+      suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}`, hasBonus: BigInt(s.bonusAmount) > 0n, bonusInstead: BigInt(s.bonusAmount) > 0n && s.bonusMode === 'instead' })),
       balances: balances.map((b) => ({ ...b, negative: BigInt(b.available) < 0n })),
       readiness: payoutReadiness(program.currency, BigInt(program.available), BigInt(settings.payoutMinimum), details.usable),
       statement: events.map((e) => ({ ...e, text: describeStatementEvent(locale, e, currency), balanceKey: `commissions.balanceName.${e.balance}` })),
