@@ -66,6 +66,25 @@ describe('demo:seed', () => {
     assert.ok(deals.length >= 3, JSON.stringify(deals));
   });
 
+  it('charges the exchange fee on won leads, confirms most referrers’ addresses and counts referral link visits', async () => {
+    // 2.5 % of the won deal, paid by the operator: the passing partner has it available.
+    const [settings] = await rows(url, `SELECT fee_kind, fee_bp, fee_payer FROM exchange_settings`);
+    assert.deepEqual(settings, { fee_kind: 'percent', fee_bp: 250, fee_payer: 'operator' });
+    const fees = await rows(url, `SELECT f.amount::text AS amount, l.won_value::text AS won FROM exchange_fees f JOIN exchange_leads l ON l.id = f.lead_id`);
+    assert.ok(fees.length >= 1, 'a won lead earned a fee');
+    for (const f of fees) assert.equal(BigInt(f.amount), (BigInt(f.won) * 250n) / 10_000n);
+    // Most referrers confirmed their address by the product's link; two did not (the banner shows).
+    const [confirmed] = await rows(
+      url,
+      `SELECT count(*) FILTER (WHERE u.email_verified_at IS NOT NULL)::int AS yes, count(*) FILTER (WHERE u.email_verified_at IS NULL)::int AS no
+         FROM referrers r JOIN users u ON u.id = r.user_id WHERE r.created_at <= (SELECT min(created_at) FROM suppliers)`,
+    );
+    assert.deepEqual(confirmed, { yes: 22, no: 2 });
+    // Referral links were opened by people, and a few times by link scanners.
+    const [visits] = await rows(url, `SELECT count(*) FILTER (WHERE NOT bot)::int AS people, count(*) FILTER (WHERE bot)::int AS bots FROM link_visits`);
+    assert.ok(visits.people >= 20 && visits.bots >= 1, JSON.stringify(visits));
+  });
+
   it('prints a login for every role, and they work', async () => {
     const logins = result.out.map((l) => /^\s+(\w+)\s+(\S+@\S+)\s+(\S+)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
     assert.deepEqual([...new Set(logins.map((m) => m[1]))].sort(), ['admin', 'finance', 'marketer', 'partner', 'referrer', 'supplier']);

@@ -5,7 +5,9 @@ import { CommissionService } from '../src/commissions/commission.service';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, deliver, FakeStripeBilling, signUpSupplier, stripeEvent } from './support/fake-stripe-billing';
-import { bankReferrer, seedAvailable } from './support/fake-stripe-connect';
+import { bankReferrer, RU_ACCOUNT, RU_BIC, seedAvailable } from './support/fake-stripe-connect';
+import { member } from './exchange-fixtures';
+import { formPost } from './support/browser-form';
 import { registerReferrer, staffToken } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -74,7 +76,34 @@ describe('outbound webhook events of commissions', () => {
     await request(t.url).post(`/api/payouts/items/${itemOf(paidOne.id)}/mark-paid`).set('authorization', `Bearer ${alice}`).send({}).expect(200);
     await request(t.url).post(`/api/payouts/items/${itemOf(failedOne.id)}/mark-failed`).set('authorization', `Bearer ${alice}`).send({ reason: 'account closed' }).expect(200);
     const base = { batchId: batch.id, currency: 'RUB', method: 'bank', transferId: null };
-    assert.deepEqual(await events('payout.paid'), [{ ...base, payoutItemId: itemOf(paidOne.id), referrerId: paidOne.id, amount: '500000', failureReason: null }]);
-    assert.deepEqual(await events('payout.failed'), [{ ...base, payoutItemId: itemOf(failedOne.id), referrerId: failedOne.id, amount: '250000', failureReason: 'account closed' }]);
+    const payee = (id: string) => ({ payeeKind: 'referrer', payeeId: id, referrerId: id });
+    assert.deepEqual(await events('payout.paid'), [{ ...base, payoutItemId: itemOf(paidOne.id), ...payee(paidOne.id), amount: '500000', failureReason: null }]);
+    assert.deepEqual(await events('payout.failed'), [{ ...base, payoutItemId: itemOf(failedOne.id), ...payee(failedOne.id), amount: '250000', failureReason: 'account closed' }]);
+  });
+
+  it('an exchange member paid its referral fees: payeeKind exchange_member, payeeId (and referrerId, the same id, for old integrations)', async () => {
+    const admin = await staffToken(t, Role.Admin);
+    const alice = await staffToken(t, Role.Finance);
+    const bob = await staffToken(t, Role.Finance);
+    const partner = await member(t, admin, { company: 'Fee Earner LLC' });
+    await formPost(t, '/exchange/payout-details/bank', `hs_session=${partner.token}`).send({ accountHolder: 'Fee Earner LLC', bankIdentifier: RU_BIC, accountNumber: RU_ACCOUNT }).expect(303);
+    await seedAvailable(t, partner.id, 300_000n);
+    const batch = (await request(t.url).post('/api/payouts/batches').set('authorization', `Bearer ${alice}`).send({}).expect(201)).body;
+    await request(t.url).post(`/api/payouts/batches/${batch.id}/approve`).set('authorization', `Bearer ${bob}`).expect(200);
+    const [item] = await t.db.query(`SELECT id FROM payout_items WHERE batch_id = $1 AND referrer_id = $2`, [batch.id, partner.id]);
+    await request(t.url).post(`/api/payouts/items/${item.id}/mark-failed`).set('authorization', `Bearer ${alice}`).send({ reason: 'wrong account' }).expect(200);
+    const failed = (await events('payout.failed')).filter((d: { payoutItemId: string }) => d.payoutItemId === item.id);
+    assert.deepEqual(failed, [
+      { payoutItemId: item.id, batchId: batch.id, payeeKind: 'exchange_member', payeeId: partner.id, referrerId: partner.id, amount: '300000', currency: 'RUB', method: 'bank', transferId: null, failureReason: 'wrong account' },
+    ]);
+    // The OpenAPI webhooks section documents both fields.
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body;
+    for (const type of ['payout_paid', 'payout_failed']) {
+      const data = doc.components.schemas[`WebhookEvent_${type}`].properties.data;
+      assert.deepEqual(data.properties.payeeKind.enum, ['referrer', 'exchange_member']);
+      assert.equal(data.properties.payeeId.format, 'uuid');
+      assert.ok(data.required.includes('payeeKind') && data.required.includes('payeeId') && data.required.includes('referrerId'));
+    }
+    assert.ok(doc.webhooks['payout.paid']);
   });
 });

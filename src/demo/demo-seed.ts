@@ -5,7 +5,11 @@ import { Role } from '../access/role';
 import { StaffService } from '../auth/staff.service';
 import { CampaignSender } from '../campaigns/campaign-sender';
 import { CommissionService } from '../commissions/commission.service';
+import { signEmailVerification } from '../common/crypto/email-verification-link';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { formatMoney } from '../money/money-format';
 import { withRussianControlKey } from '../payout-details/bank-details';
 import { StripeInboxService } from '../stripe-webhooks/stripe-inbox.service';
 import { DemoClient } from './demo-client';
@@ -32,6 +36,10 @@ const HUMAN = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHT
 const SCANNER = 'Mozilla/5.0 (compatible; Barracuda Sentinel)';
 /** An address of Apple's Mail Privacy Protection proxies (machine opens). */
 const MPP_IP = '17.58.0.1';
+/** Referrers (by index) who never confirm their email address: their cabinets show the banner. */
+const UNCONFIRMED = [5, 17];
+/** The exchange's referral fee: 2.5 % of the won deal, paid by the operator. */
+const EXCHANGE_FEE_BP = 250;
 
 /** A random password (16 characters from 96 random bits): strong, printed once for staff. */
 function password(): string {
@@ -82,6 +90,7 @@ export class DemoSeed {
 
     await this.api.call('PUT', '/api/program/settings', { token: admin, body: { name: 'Handshake Демо' }, expect: [200, 400, 404, 422] });
     const referrers = await this.referrers(24);
+    await this.linkVisits(referrers);
     const suppliers = await this.suppliers(referrers);
     const payments = await this.billing(suppliers);
     const { refunds, disputes } = await this.refundsAndDisputes(payments);
@@ -135,7 +144,9 @@ export class DemoSeed {
       const p = password();
       const res = await this.api.call('POST', '/api/referrers', { body: { email, password: p, fullName: `${first} ${last}`, companyName: company, acceptedOfferVersion: 1 } });
       const r: DemoReferrer = { id: res.referrer.id, token: res.accessToken, code: res.referrer.promoCode.code, email, name: `${first} ${last}`, bank: false };
-      if (i === 0) this.samples.push({ role: Role.Referrer, email, password: p });
+      // The sample referrer has confirmed its address; the first one who has not is printed too (its cabinet shows the banner).
+      if (i === 0 || i === UNCONFIRMED[0]) this.samples.push({ role: Role.Referrer, email, password: p });
+      if (!UNCONFIRMED.includes(i)) await this.confirmEmail(r);
       // Most keep the default split; some give suppliers more, some keep more for themselves.
       const split = res.referrer.split;
       if (i % 3 === 1 && split) {
@@ -150,8 +161,38 @@ export class DemoSeed {
     for (const r of out.filter((_, i) => i % 3 !== 2)) {
       await this.giveBankDetails(r);
     }
-    this.progress(`referrers: ${out.length}, ${out.filter((r) => r.bank).length} with bank details`);
+    this.progress(`referrers: ${out.length}, ${out.filter((r) => r.bank).length} with bank details, ${out.length - UNCONFIRMED.length} confirmed their email address (not: ${UNCONFIRMED.map((i) => out[i].email).join(', ')})`);
     return out;
+  }
+
+  /**
+   * The referrer follows the "confirm your address" link: the link the product mails (signed with
+   * the tracking secret, bound to the address), confirmed by the product's own confirm path.
+   */
+  private async confirmEmail(r: DemoReferrer): Promise<void> {
+    const [row] = await this.app.get(DataSource).query(`SELECT user_id FROM referrers WHERE id = $1`, [r.id]);
+    const config = this.app.get<AppConfig>(APP_CONFIG);
+    await this.app.get(EmailVerificationService).confirm(signEmailVerification(config.trackingSecret, row.user_id as string, r.email));
+  }
+
+  /**
+   * People open the referral links (GET /join?ref=CODE from a browser, each from its own address),
+   * and now and then a mail scanner follows one: the links page counts them apart.
+   */
+  private async linkVisits(referrers: DemoReferrer[]): Promise<void> {
+    let people = 0;
+    let machines = 0;
+    for (const [i, r] of referrers.slice(0, 12).entries()) {
+      for (let v = 0; v < 12 - i; v++) {
+        await this.api.call('GET', `/join?ref=${encodeURIComponent(r.code)}`, { headers: { 'user-agent': HUMAN, 'x-forwarded-for': `198.51.100.${i * 16 + v + 1}` }, expect: [303] });
+        people++;
+      }
+      if (i % 4 === 0) {
+        await this.api.call('GET', `/join?ref=${encodeURIComponent(r.code)}`, { headers: { 'user-agent': SCANNER, 'x-forwarded-for': `203.0.113.${i + 1}` }, expect: [303] });
+        machines++;
+      }
+    }
+    this.progress(`referral link visits: ${people} by people, ${machines} by link scanners`);
   }
 
   private taxSeq = 7_700_000_000 + Math.floor(Math.random() * 100_000_000);
@@ -310,6 +351,8 @@ export class DemoSeed {
   private async exchange(admin: string): Promise<{ members: number; leads: number }> {
     for (const slugName of ['erp', 'crm', 'logistics']) await this.api.call('POST', '/api/exchange/tags', { token: admin, body: { slug: slugName, label: slugName.toUpperCase() }, expect: [201, 409] });
     const rules = await this.api.call('GET', '/api/exchange/rules');
+    // The operator pays partners a referral fee on every won deal, so partner pages and finance show fees.
+    await this.api.call('PUT', '/api/exchange/settings', { token: admin, body: { feeKind: 'percent', feeBp: EXCHANGE_FEE_BP, feePayer: 'operator' } });
     const members: { id: string; token: string }[] = [];
     for (const [i, company] of PARTNER_COMPANIES.entries()) {
       const email = `partners@${slug(company)}.example`;
@@ -348,11 +391,14 @@ export class DemoSeed {
         await this.api.call('POST', `/api/exchange/leads/${l.id}/status`, { token: m.token, body: { status: 'contacted', note: 'Созвонились с финансовым директором' } });
         if (outcome === 'contacted') continue;
         await this.api.call('POST', `/api/exchange/leads/${l.id}/status`, { token: m.token, body: { status: 'proposal' } });
-        if (outcome === 'won') await this.api.call('POST', `/api/exchange/leads/${l.id}/status`, { token: m.token, body: { status: 'won', wonValue: '1500000', note: 'Договор подписан' } });
+        // 1,800,000.00 RUB: the passing partner earns 2.5 % of it (45,000.00 RUB).
+        if (outcome === 'won') await this.api.call('POST', `/api/exchange/leads/${l.id}/status`, { token: m.token, body: { status: 'won', wonValue: '180000000', note: 'Договор подписан' } });
         if (outcome === 'lost') await this.api.call('POST', `/api/exchange/leads/${l.id}/status`, { token: m.token, body: { status: 'lost', lostReason: 'Выбрали другого поставщика' } });
       }
     }
-    this.progress(`exchange: ${members.length} partner companies, ${leads.length} leads`);
+    const fees: { currency: string; n: number; total: string }[] = await this.app.get(DataSource).query(`SELECT btrim(currency) AS currency, count(*)::int AS n, sum(amount)::text AS total FROM exchange_fees GROUP BY 1`);
+    const feeText = fees.map((f) => `${f.n} referral fee(s) of ${formatMoney('en', BigInt(f.total), f.currency)}`).join(', ') || 'no referral fees';
+    this.progress(`exchange: ${members.length} partner companies, ${leads.length} leads, ${feeText} (${EXCHANGE_FEE_BP / 100} % of the won deal, paid by the operator)`);
     return { members: members.length, leads: leads.length };
   }
 }

@@ -21,7 +21,7 @@ export interface DomainEventMap {
   'commission.clawed_back': CommissionChange;
   /** A payout item was paid (Stripe transfer or a bank transfer marked paid). */
   'payout.paid': PayoutOutcome;
-  /** A payout item failed; its money is back on the referrer's available balance. */
+  /** A payout item failed; its money is back on the payee's available balance. */
   'payout.failed': PayoutOutcome;
   /** A lead was offered to an exchange member. */
   'lead.routed': { leadId: string; memberId: string; assignmentId: string; expiresAt: string };
@@ -47,6 +47,11 @@ export interface CommissionChange {
 export interface PayoutOutcome {
   payoutItemId: string;
   batchId: string;
+  /** Who was paid: a referrer or a lead-exchange member (its referral fees). */
+  payeeKind: 'referrer' | 'exchange_member';
+  /** The payee's id (a referrer's or an exchange member's). */
+  payeeId: string;
+  /** The payee's id under its old name (kept for integrations written before members were paid). */
   referrerId: string;
   amount: string;
   currency: string;

@@ -19,6 +19,9 @@ export const NOTIFICATION_SPECS = {
   'partner.lead_offered': { role: Role.Partner },
   'partner.lead_reminder': { role: Role.Partner },
   'partner.lead_outcome': { role: Role.Partner },
+  // The company's referral fees were paid out (or came back): the same facts as a referrer's payout mails.
+  'partner.payout_sent': { role: Role.Partner, mailKind: 'payout' },
+  'partner.payout_failed': { role: Role.Partner, mailKind: 'payout', required: true },
   'finance.batch_awaits_approval': { role: Role.Finance },
   'finance.execution_failed': { role: Role.Finance },
   'admin.webhook_failing': { role: Role.Admin, throttleMinutes: 60 },

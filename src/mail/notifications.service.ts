@@ -381,6 +381,10 @@ export class NotificationService implements OnModuleInit {
       );
       return l;
     };
+    const member = async () => {
+      const [mb] = await m.query(`SELECT contact_name, company_name FROM exchange_members WHERE id = $1`, [p.memberId]);
+      return { name: (mb?.contact_name as string) ?? '', company: (mb?.company_name as string) ?? '' };
+    };
     const staff = async () => {
       const [u] = await m.query(`SELECT email FROM users WHERE id = $1`, [row.user_id]);
       return (u?.email as string) ?? '';
@@ -409,6 +413,14 @@ export class NotificationService implements OnModuleInit {
       case 'referrer.payout_failed': {
         const r = await referrer();
         return { name: r.name, params: { amount: money(p.amount, p.currency) }, path: '/cabinet/payout-details' };
+      }
+      case 'partner.payout_sent': {
+        const mb = await member();
+        return { name: mb.name, params: { amount: money(p.amount, p.currency), company: mb.company }, path: '/exchange/statement', variant: p.method === 'stripe_connect' ? 'stripe' : 'bank' };
+      }
+      case 'partner.payout_failed': {
+        const mb = await member();
+        return { name: mb.name, params: { amount: money(p.amount, p.currency), company: mb.company }, path: '/exchange/payout-details' };
       }
       case 'referrer.balance_negative': {
         const r = await referrer();

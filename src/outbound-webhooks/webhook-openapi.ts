@@ -18,9 +18,11 @@ const commission = (amountWhat: string, causes: string[]): Props => ({
   kind: { type: 'string', enum: ['bonus'], nullable: true, description: "'bonus' when this is the one-off bonus for the supplier's first payment (commissionId is then the bonus id); absent for a commission" },
 });
 const payout = (): Props => ({
-  payoutItemId: id('Payout item (one referrer in one batch)'),
+  payoutItemId: id('Payout item (one payee in one batch)'),
   batchId: id('Payout batch'),
-  referrerId: id('Referrer paid'),
+  payeeKind: { type: 'string', enum: ['referrer', 'exchange_member'], description: 'Who is paid: a referrer (its commission) or a lead-exchange member (its referral fees)' },
+  payeeId: id('The payee: a referrer id when payeeKind is referrer, an exchange member id when it is exchange_member'),
+  referrerId: id('The same id as payeeId, under its older name (kept for compatibility; it is an exchange member id when payeeKind is exchange_member). Prefer payeeId'),
   amount: minor,
   currency,
   method: { type: 'string', enum: ['stripe_connect', 'bank'], description: 'How the money was sent' },
@@ -37,7 +39,7 @@ const DATA: Record<WebhookEventType, { summary: string; props: Props }> = {
   'commission.available': { summary: 'A hold ended: commission moved from pending to available', props: commission('How much became available', ['hold_ended']) },
   'commission.clawed_back': { summary: 'A commission shrank (refund, lost dispute, correction)', props: commission('How much was taken back (positive)', ['refund', 'dispute', 'correction']) },
   'payout.paid': { summary: 'A payout item was paid', props: payout() },
-  'payout.failed': { summary: "A payout item failed; the money is back on the referrer's available balance", props: payout() },
+  'payout.failed': { summary: "A payout item failed; the money is back on the payee's available balance", props: payout() },
   'lead.routed': {
     summary: 'A lead was offered to an exchange member',
     props: { leadId: id('Lead'), memberId: id('Member it is offered to'), assignmentId: id('The offer'), expiresAt: { type: 'string', format: 'date-time', description: 'When the offer lapses' } },

@@ -3,7 +3,7 @@ import { MailDelivery } from '../mail/mailer.service';
 import { NotificationService } from '../mail/notifications.service';
 
 /**
- * Tells a referrer their payout was sent: settling an item queues the notification in the
+ * Tells a payee (a referrer, or an exchange member as a partner company) its payout was sent: settling an item queues the notification in the
  * settlement's transaction; this delivers it right after the commit. Best effort: a mail failure
  * never undoes a payout (the notification job retries).
  */

@@ -14,6 +14,7 @@ import { postItemMoves } from './item-postings';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { ItemStatus, PayoutItem } from './payout-item.entity';
 import { PayoutMailer } from './payout-mailer';
+import { payoutNotice } from './payout-notice';
 import { NotificationService } from '../mail/notifications.service';
 import { Role } from '../access/role';
 import { PayoutBatchDetailView, PayoutBatchView, CreatePayoutBatchDto, PayoutExcludedRowView, PayoutItemView, PayoutPreviewView } from './payouts.dto';
@@ -282,7 +283,7 @@ export class PayoutsService {
     const [[row]] = await m.query(
       `UPDATE payout_items SET status = $2, stripe_transfer_id = coalesce($3, stripe_transfer_id), failure_reason = $4, resolved_by = $5, resolved_at = now(), updated_at = now()
        WHERE id = $1 AND status IN ('pending', 'sending')
-       RETURNING id, batch_id, referrer_id, currency, amount, method, status, failure_reason`,
+       RETURNING id, batch_id, referrer_id, payee_kind, currency, amount, method, status, failure_reason`,
       [itemId, outcome.paid ? ItemStatus.Paid : ItemStatus.Failed, outcome.paid ? (outcome.transferId ?? null) : null, outcome.paid ? null : outcome.reason.trim(), actorId],
     );
     if (!row) return null;
@@ -299,16 +300,13 @@ export class PayoutsService {
       ],
       metadata: { batchId: row.batch_id, ...(outcome.paid && outcome.transferId ? { transferId: outcome.transferId } : {}) },
     });
-    await this.notifications.notify(
-      m,
-      outcome.paid ? 'referrer.payout_sent' : 'referrer.payout_failed',
-      { referrerId: row.referrer_id },
-      { referrerId: row.referrer_id, payoutItemId: row.id, amount: amount.toString(), currency, method: row.method },
-      { dedupeKey: `${outcome.paid ? 'payout-sent' : 'payout-failed'}:${row.id}` },
-    );
+    const notice = payoutNotice({ id: row.id, payeeKind: row.payee_kind, payeeId: row.referrer_id, amount, currency, method: row.method }, outcome.paid);
+    await this.notifications.notify(m, notice.kind, notice.to, notice.payload, { dedupeKey: notice.dedupeKey });
     await this.events.publish(m, outcome.paid ? 'payout.paid' : 'payout.failed', {
       payoutItemId: row.id,
       batchId: row.batch_id,
+      payeeKind: row.payee_kind,
+      payeeId: row.referrer_id,
       referrerId: row.referrer_id,
       amount: amount.toString(),
       currency,

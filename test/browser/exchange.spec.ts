@@ -71,11 +71,14 @@ import { startTestApp, TestApp } from '../support/test-app';
     await b.waitForSelector(`${row} [data-test=status-form]`);
     for (const status of ['contacted', 'proposal']) {
       await b.selectOption(`${row} [data-test=status-select]`, status);
+      // The value, reason and note fields sit folded under the select (compact rows).
+      await b.click(`${row} [data-test=deal-details] summary`);
       await b.fill(`${row} [data-test=note]`, `private ${status} note`);
       await b.click(`${row} [data-test=move]`);
       await b.waitForFunction(dealStatusIs(status));
     }
     await b.selectOption(`${row} [data-test=status-select]`, 'won');
+    await b.click(`${row} [data-test=deal-details] summary`);
     await b.fill(`${row} [data-test=won-value]`, '75000');
     await b.click(`${row} [data-test=move]`);
     await b.waitForFunction(dealStatusIs('won'));

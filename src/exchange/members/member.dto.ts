@@ -73,6 +73,13 @@ export class MemberStatusDto {
   reason: string;
 }
 
+/** The operator desk's one membership form: which change (suspend, reinstate, expel) and why. */
+export class MemberStatusChangeDto extends MemberStatusDto {
+  @ApiProperty({ description: 'The change: suspend (an admitted member), reinstate (a suspended one) or expel (either; asks for confirmation first)', enum: ['suspend', 'reinstate', 'expel'] })
+  @IsIn(['suspend', 'reinstate', 'expel'])
+  action: 'suspend' | 'reinstate' | 'expel';
+}
+
 export class RefuseMemberDto {
   @ApiProperty({ description: 'Why the application is refused (shown to the applicant)' })
   @IsString()

@@ -16,7 +16,7 @@ import '../exchange.messages';
 import './exchange-operator.messages';
 import { DealStatusDto, DeclineDto, SubmitLeadDto } from '../leads/lead.dto';
 import { LeadService } from '../leads/lead.service';
-import { ApplyDto, MemberProfileDto, MemberStatusDto, RefuseMemberDto } from '../members/member.dto';
+import { ApplyDto, MemberProfileDto, MemberStatusChangeDto, MemberStatusDto, RefuseMemberDto } from '../members/member.dto';
 import { MemberService } from '../members/member.service';
 import { RoutingService } from '../routing/routing.service';
 import { ExchangeSettingsService } from '../settings/settings.service';
@@ -177,24 +177,35 @@ export class ExchangePagesController {
   @Post('admin/members/:id/expel')
   @Roles(Role.Admin)
   async expel(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
+    await this.adminAct(req, res, async () => this.expelOrConfirm(req, res, user, id, (await parseForm(MemberStatusDto, { reason: body.reason })).reason, body.confirm === 'yes'));
+  }
+
+  /** The desk's compact membership form: one select (suspend, reinstate, expel) and a reason; expelling still asks first. */
+  @Post('admin/members/:id/status')
+  @Roles(Role.Admin)
+  async memberStatus(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, string>): Promise<void> {
     await this.adminAct(req, res, async () => {
-      const dto = await parseForm(MemberStatusDto, { reason: body.reason });
-      if (body.confirm === 'yes') return this.members.changeStatus(id, 'expel', user.id, dto.reason);
-      const member = await this.members.view(id);
-      this.views.render('confirm', req, res, {
-        title: this.views.t(req, 'exchange.admin.expel'),
-        confirm: {
-          heading: this.views.t(req, 'exchange.admin.expel'),
-          question: this.views.t(req, 'exchange.admin.confirmExpel', { company: member.companyName }),
-          detail: dto.reason,
-          action: `/exchange/admin/members/${id}/expel`,
-          yes: this.views.t(req, 'exchange.admin.expel'),
-          back: '/exchange/admin',
-          fields: [{ name: 'reason', value: dto.reason }],
-        },
-      });
-      return CONFIRMING;
+      const dto = await parseForm(MemberStatusChangeDto, { action: body.action, reason: body.reason });
+      return dto.action === 'expel' ? this.expelOrConfirm(req, res, user, id, dto.reason, false) : this.members.changeStatus(id, dto.action, user.id, dto.reason);
     });
+  }
+
+  private async expelOrConfirm(req: Request, res: Response, user: AuthUser, id: string, reason: string, confirmed: boolean): Promise<unknown> {
+    if (confirmed) return this.members.changeStatus(id, 'expel', user.id, reason);
+    const member = await this.members.view(id);
+    this.views.render('confirm', req, res, {
+      title: this.views.t(req, 'exchange.admin.expel'),
+      confirm: {
+        heading: this.views.t(req, 'exchange.admin.expel'),
+        question: this.views.t(req, 'exchange.admin.confirmExpel', { company: member.companyName }),
+        detail: reason,
+        action: `/exchange/admin/members/${id}/expel`,
+        yes: this.views.t(req, 'exchange.admin.expel'),
+        back: '/exchange/admin',
+        fields: [{ name: 'reason', value: reason }],
+      },
+    });
+    return CONFIRMING;
   }
 
   /** The referral fee settings, typed as people do (a percent, money in major units, who pays). */
@@ -260,7 +271,8 @@ export class ExchangePagesController {
     } catch (err) {
       const { status, error } = pageError(err);
       const profile = req.path.endsWith('/profile');
-      await this.renderDesk(req, res, user, { error, form: profile ? {} : req.body, profileForm: profile ? req.body : undefined }, status);
+      const statusOf = /\/leads\/([0-9a-f-]{36})\/status$/i.exec(req.path)?.[1];
+      await this.renderDesk(req, res, user, { error, form: profile ? {} : req.body, profileForm: profile ? req.body : undefined, openLead: statusOf }, status);
     }
   }
 
@@ -295,7 +307,7 @@ export class ExchangePagesController {
         knownTags: tags.map((t) => t.slug).join(', '),
         authorities: Object.keys(settings.rules.authority),
         needs: Object.keys(settings.rules.need),
-        inbox: inbox.map((l) => ({ ...l, offered: l.routingState === 'offered', next: l.dealStatus ? allowedNext(l.dealStatus as DealStatus) : [] })),
+        inbox: inbox.map((l) => ({ ...l, offered: l.routingState === 'offered', next: l.dealStatus ? allowedNext(l.dealStatus as DealStatus) : [], detailsOpen: l.id === extra.openLead })),
         submitted,
         dashboard: partnerDashboard(inbox),
         fees,
