@@ -13,10 +13,30 @@ function offsetAt(instant: Date, timeZone: string): number {
 
 /** The instant a calendar day (y, m 1–12, d) begins in the zone. */
 export function startOfDay(y: number, m: number, d: number, timeZone: string): Date {
-  const guess = Date.UTC(y, m - 1, d);
+  return wallClockInstant(y, m, d, 0, 0, timeZone);
+}
+
+/** The instant the zone's clocks show y-m-d h:mi (a time skipped by a DST change moves forward). */
+function wallClockInstant(y: number, m: number, d: number, h: number, mi: number, timeZone: string): Date {
+  const guess = Date.UTC(y, m - 1, d, h, mi);
   let t = guess - offsetAt(new Date(guess), timeZone);
   t = guess - offsetAt(new Date(t), timeZone);
   return new Date(t);
+}
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::00(?:\.0+)?)?$/;
+
+/**
+ * A form's date and time without a zone ("2026-03-01T09:30", as <input type="datetime-local">
+ * sends it) read as the zone's wall clock; null when it is not one.
+ */
+export function parseLocalDateTime(text: unknown, timeZone: string): Date | null {
+  const m = typeof text === 'string' ? LOCAL_DATE_TIME.exec(text.trim()) : null;
+  const day = m ? parseDay(m[1]) : null;
+  if (!m || !day) return null;
+  const [h, mi] = [Number(m[2]), Number(m[3])];
+  if (h > 23 || mi > 59) return null;
+  return wallClockInstant(...day, h, mi, timeZone);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { ProgramModule } from '../program/program.module';
 import { MailerService } from './mailer.service';
 import { OutboxController } from './outbox.controller';
 import { OutboxPagesController } from './outbox-pages.controller';
@@ -12,7 +13,7 @@ import { NotificationSettingsController } from './notification-settings.controll
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Global()
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, ProgramModule],
   controllers: [OutboxController, OutboxPagesController, NotificationsPagesController, NotificationSettingsController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],
