@@ -122,6 +122,13 @@ describe('the program time zone', () => {
     // The CSV link carries the instants the Moscow days bound.
     assert.ok(unescaped(html).includes(`from=${encodeURIComponent('2026-02-28T21:00:00.000Z')}`), 'CSV from is the Moscow midnight');
 
+    // The CSV people open: the same instants, written as Moscow's clock with its offset.
+    const csv = (await request(t.url).get(`/api/finance/audit/export.csv?actor=${encodeURIComponent(finance.email)}&from=2026-02-28T21:00:00.000Z&to=2026-03-01T21:00:00.000Z`).set(auth(finance.token)).expect(200)).text;
+    assert.match(csv, /,2026-03-01T01:30:00\.000\+03:00,/);
+    // The API's JSON stays ISO UTC.
+    const api = (await request(t.url).get(`/api/finance/audit?actor=${encodeURIComponent(finance.email)}&from=2026-02-28T21:00:00.000Z`).set(auth(finance.token)).expect(200)).body;
+    assert.ok(api.some((e: { at: string }) => e.at === '2026-02-28T22:30:00.000Z'));
+
     const ru = (await page(`/finance/audit?lang=ru`, finance.token)).text;
     assert.match(ru, /Время указано в часовом поясе Europe\/Moscow\./);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { daysPeriod, monthPeriod, parseLocalDateTime, startOfDay, todayIn } from './zoned-dates';
+import { daysPeriod, isoInZone, monthPeriod, parseLocalDateTime, startOfDay, todayIn } from './zoned-dates';
+import { toCsv } from './csv/csv';
 
 const PAYMENT = new Date('2026-02-28T22:30:00Z');
 const inMonth = (at: Date, y: number, m: number, zone: string) => {
@@ -44,5 +45,14 @@ describe('calendar days and months in the program zone', () => {
     assert.equal(parseLocalDateTime('2026-03-01T09:30', 'UTC')?.toISOString(), '2026-03-01T09:30:00.000Z');
     assert.equal(parseLocalDateTime('2026-07-01T09:30', 'Europe/Berlin')?.toISOString(), '2026-07-01T07:30:00.000Z');
     for (const bad of ['2026-02-30T09:30', '2026-03-01T24:00', '2026-03-01', 'tomorrow', '', null]) assert.equal(parseLocalDateTime(bad, 'UTC'), null, String(bad));
+  });
+
+  it('writes an instant as the zone clock with its offset (CSV files), UTC unchanged', () => {
+    assert.equal(isoInZone(PAYMENT, 'Europe/Moscow'), '2026-03-01T01:30:00.000+03:00');
+    assert.equal(isoInZone(PAYMENT, 'America/St_Johns'), '2026-02-28T19:00:00.000-03:30');
+    assert.equal(isoInZone(PAYMENT, 'UTC'), '2026-02-28T22:30:00.000Z');
+    assert.equal(new Date(isoInZone(PAYMENT, 'Asia/Kolkata')).getTime(), PAYMENT.getTime());
+    assert.equal(toCsv(['at'], [[PAYMENT]], { timeZone: 'Europe/Moscow' }), 'at\r\n2026-03-01T01:30:00.000+03:00\r\n');
+    assert.equal(toCsv(['at'], [[PAYMENT]]), 'at\r\n2026-02-28T22:30:00.000Z\r\n');
   });
 });

@@ -11,6 +11,18 @@ function offsetAt(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant as ISO 8601 with the zone's offset ("2026-03-01T01:30:00.000+03:00" in Moscow): the
+ * same instant, written as the zone's clock shows it; "…Z" when the zone is at UTC then.
+ */
+export function isoInZone(instant: Date, timeZone: string): string {
+  const offset = Math.round(offsetAt(instant, timeZone) / 60_000);
+  if (offset === 0) return instant.toISOString();
+  const local = new Date(instant.getTime() + offset * 60_000).toISOString().slice(0, -1);
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** The instant a calendar day (y, m 1–12, d) begins in the zone. */
 export function startOfDay(y: number, m: number, d: number, timeZone: string): Date {
   return wallClockInstant(y, m, d, 0, 0, timeZone);
