@@ -5,6 +5,8 @@ import { Role } from '../src/access/role';
 import { monthPeriod, monthText, todayIn } from '../src/common/zoned-dates';
 import { formatDate } from '../src/money/money-format';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
+import { formPost } from './support/browser-form';
+import { createAudience, createCampaign, csvOf } from './support/campaign-fixtures';
 import { FakeStripe } from './support/fake-stripe';
 import { billingEnv, deliver, FakeStripeBilling, signUpSupplier, SignedUpSupplier, stripeEvent } from './support/fake-stripe-billing';
 import { auth, StaffUser, staffUser } from './support/fake-stripe-connect';
@@ -147,4 +149,18 @@ describe('the program time zone', () => {
     const outbox = (await page('/admin/outbox?lang=en', admin.token)).text;
     assert.match(outbox, /Europe\/Moscow|No messages|empty/i);
   });
+
+  it('reads the campaign form date and time as the program clock', async () => {
+    await setZone(MSK);
+    const marketer = await staffUser(t, Role.Marketer);
+    const audience = await createAudience(t, marketer.token, `Zone ${tag}`, csvOf([[`zone-${tag}@buyer.example`, 'Ivan', 'Buyer']]));
+    const campaign = await createCampaign(t, marketer.token, audience.id);
+    const year = new Date().getUTCFullYear() + 1;
+    await formPost(t, `/console/campaigns/${campaign.id}/schedule`, `hs_session=${marketer.token}`).send({ at: `${year}-01-15T10:00` }).expect(303);
+    const after = (await request(t.url).get(`/api/campaigns/${campaign.id}`).set(auth(marketer.token)).expect(200)).body;
+    assert.equal(after.scheduledAt, `${year}-01-15T07:00:00.000Z`, '10:00 in Moscow');
+    const html = (await page(`/console/campaigns/${campaign.id}?lang=en`, marketer.token)).text;
+    assert.ok(html.includes(formatDate('en', new Date(`${year}-01-15T07:00:00Z`), 'dateTime', MSK)), 'shown as 10:00 again');
+  });
 });
+
