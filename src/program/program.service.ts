@@ -77,9 +77,10 @@ export class ProgramService implements OnModuleInit {
     @Optional() private readonly views?: ViewService,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     // Pages rendered without an explicit zone (the `date` helper's default) take this one.
     this.views?.useProgramTimeZone(() => this.timeZoneNow());
+    await this.refreshNamed().catch(() => undefined); // the first page already has the zone
   }
 
   /** The program's name (its brand), read through a short cache. Pages and emails use this. */
