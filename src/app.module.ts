@@ -38,6 +38,7 @@ import { ReferrerDashboardModule } from './referrer-dashboard/referrer-dashboard
 import { SupplierHomeModule } from './supplier-home/supplier-home.module';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { StaffModule } from './staff/staff.module';
 import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { AdminConsoleModule } from './admin-console/admin-console.module';
 
@@ -82,6 +83,7 @@ export class AppModule {
         SupplierHomeModule,
         OutboundWebhooksModule,
         ApiKeysModule,
+        StaffModule,
         EmailVerificationModule,
         AdminConsoleModule,
       ],

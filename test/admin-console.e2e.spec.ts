@@ -101,7 +101,7 @@ describe('admin console: the overview', () => {
     assert.equal(homeOf(Role.Admin), '/admin');
     assert.deepEqual(
       ROLE_SECTIONS[Role.Admin].map((s) => s.href),
-      ['/admin', '/admin/settings', '/admin/referrers', '/finance/payouts', '/console/campaigns', '/exchange/admin'],
+      ['/admin', '/admin/settings', '/admin/referrers', '/admin/staff', '/finance/payouts', '/console/campaigns', '/exchange/admin'],
     );
     await page('/admin', finance.token, 403);
     await page('/admin/settings', zina.token, 403);
@@ -229,9 +229,28 @@ describe('admin console: program settings', () => {
     // Back to UTC for the rest of the file.
     await request(t.url).patch('/api/program').set(auth(admin.token)).send({ timeZone: 'UTC' }).expect(200);
   });
+
+  it('sets the one-off bonus in major units with its mode; refuses a bonus instead of commission without an amount', async () => {
+    const instead = await formPost(t, '/admin/settings?lang=ru', session(admin.token)).send(form({ budget: '25', discountMax: '17,5', commissionLimit: 'unlimited', payoutMinimum: '1 500,50', timeZone: 'Europe/Moscow', bonusMode: 'instead', bonus: '' })).expect(400);
+    assert.match(instead.text, /data-field="bonus">/);
+    assert.match(instead.text, /name="bonus-instead"|id="bonus-instead"[^>]*checked/);
+    const ok = await formPost(t, '/admin/settings?lang=ru', session(admin.token))
+      .send(form({ budget: '25', discountMax: '17,5', commissionLimit: 'unlimited', payoutMinimum: '1 500,50', timeZone: 'Europe/Moscow', holdDays: '14', bonus: '5 000,50', bonusMode: 'in_addition' }))
+      .expect(303);
+    assert.equal(ok.headers.location, '/admin/settings?done=saved');
+    const program = (await request(t.url).get('/api/program').set(auth(admin.token)).expect(200)).body;
+    assert.equal(program.bonusAmount, '500050');
+    assert.equal(program.bonusMode, 'in_addition');
+    const html = (await page('/admin/settings?lang=ru', admin.token)).text;
+    assert.match(html, /name="bonus" type="text" value="5000,50"/);
+    assert.match(html, /Разовый бонус/);
+    assert.match(html, /5\u00a0000,50\u00a0₽|5 000,50 ₽/);
+    await request(t.url).patch('/api/program').set(auth(admin.token)).send({ timeZone: 'UTC', bonusAmount: '0' }).expect(200);
+  });
 });
 
 describe('admin console: the offer', () => {
+
   it('publishes every save as a new version; lists versions with author and acceptances; diffs two', async () => {
     const v1 = (await t.db.query(`SELECT text FROM offer_versions WHERE version = 1`))[0].text as string;
     const v2 = `${v1.split('\n').slice(0, 1).join('\n')}\nA new clause ${tag}: commission is paid monthly.\n${v1.split('\n').slice(1).join('\n')}`;

@@ -83,6 +83,7 @@ export class AdminConsolePagesController {
         timeZone: s.timeZone,
         form,
         unlimited: form.commissionLimit === 'unlimited',
+        bonusInstead: form.bonusMode === 'instead',
         fieldErrors,
         error: invalid ? { code: 'VALIDATION_FAILED', message: '' } : undefined,
         notice,

@@ -25,6 +25,8 @@ export interface SettingsForm {
   holdDays: string;
   payoutMinimum: string;
   timeZone: string;
+  bonus: string;
+  bonusMode: 'in_addition' | 'instead';
 }
 
 /** The form field each setting is typed in. */
@@ -38,6 +40,8 @@ const FORM_FIELD: Record<string, keyof SettingsForm> = {
   holdDays: 'holdDays',
   payoutMinimum: 'payoutMinimum',
   timeZone: 'timeZone',
+  bonusAmount: 'bonus',
+  bonusMode: 'bonusMode',
 };
 
 export type SaveResult = { ok: true } | { ok: false; status: number; fieldErrors: Partial<Record<keyof SettingsForm, string>> };
@@ -63,6 +67,10 @@ export class AdminSettingsService {
   /** The form filled with the settings in force. */
   formOf(s: ProgramSettings, locale: Locale): SettingsForm {
     const pct = (bp: number) => formatBasisPointsPercent(locale, bp, 2, true).replace(/\s*%$/, '');
+    const majorText = (minor: bigint) => {
+      const text = minorToDecimalString(minor, s.currency.trim());
+      return locale === 'ru' ? text.replace('.', ',') : text;
+    };
     const minimum = minorToDecimalString(s.payoutMinimum, s.currency.trim());
     return {
       name: s.name,
@@ -75,6 +83,8 @@ export class AdminSettingsService {
       holdDays: String(s.holdDays),
       payoutMinimum: locale === 'ru' ? minimum.replace('.', ',') : minimum,
       timeZone: s.timeZone,
+      bonus: s.bonusAmount === 0n ? '' : majorText(s.bonusAmount),
+      bonusMode: s.bonusMode === 'instead' ? 'instead' : 'in_addition',
     };
   }
 
@@ -91,6 +101,8 @@ export class AdminSettingsService {
       holdDays: text(body.holdDays, 20),
       payoutMinimum: text(body.payoutMinimum, 40),
       timeZone: text(body.timeZone, 100),
+      bonus: text(body.bonus, 40),
+      bonusMode: body.bonusMode === 'instead' ? 'instead' : 'in_addition',
     };
   }
 
@@ -123,6 +135,14 @@ export class AdminSettingsService {
       if (!(err instanceof DomainException)) throw err;
       errors.payoutMinimum = errorText(locale, { code: err.code, message: err.message, details: err.details });
     }
+    // An empty bonus is no bonus.
+    let bonusAmount: string | undefined;
+    try {
+      bonusAmount = f.bonus.trim() === '' ? '0' : parseMoneyInput(f.bonus, currency, { field: 'bonus' }).toString();
+    } catch (err) {
+      if (!(err instanceof DomainException)) throw err;
+      errors.bonus = errorText(locale, { code: err.code, message: err.message, details: err.details });
+    }
     const raw = {
       name: f.name,
       currency: f.currency,
@@ -133,6 +153,8 @@ export class AdminSettingsService {
       holdDays: whole('holdDays'),
       payoutMinimum,
       timeZone: f.timeZone,
+      bonusAmount,
+      bonusMode: f.bonusMode,
     };
     if (Object.keys(errors).length > 0) return { ok: false, status: 422, fieldErrors: errors };
     let dto: UpdateProgramDto;
@@ -190,7 +212,10 @@ export function valueText(locale: Locale, field: ProgramField, value: string | n
     case 'discountMaxBp':
       return formatBasisPointsPercent(locale, Number(value), 2, true);
     case 'payoutMinimum':
+    case 'bonusAmount':
       return formatMoney(locale, value, currency);
+    case 'bonusMode':
+      return translate(locale, `adminConsole.settings.bonusMode.${value}`);
     case 'commissionMonths':
       return plural(locale, 'plural.months', Number(value));
     case 'holdDays':

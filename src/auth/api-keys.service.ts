@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { Role, STAFF_ROLES } from '../access/role';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
@@ -44,6 +44,15 @@ export class ApiKeysService {
     const key = `hs_${prefix}_${randomBytes(32).toString('base64url')}`;
     const [row] = await this.db.query(`INSERT INTO api_keys (name, prefix, key_hash, role, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [name.trim(), prefix, hashOf(key), role, actor.id]);
     return { ...(await this.get(row.id)), key };
+  }
+
+  /** Revokes every live key an account made (when it is disabled or loses the admin role); how many. */
+  async revokeAllOf(m: EntityManager, userId: string, actorId: string): Promise<number> {
+    const [r] = await m.query(
+      `WITH u AS (UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE created_by = $1 AND revoked_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM u`,
+      [userId, actorId],
+    );
+    return r.n as number;
   }
 
   async list(): Promise<ApiKeyRow[]> {

@@ -17,6 +17,7 @@ import './auth.messages';
 import { RateLimitService } from './rate-limit.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionRepository } from './session.repository';
+import { OneTimeTokenRepository } from './one-time-token.repository';
 import { User } from './user.entity';
 import { TwoFactorController } from './two-factor/two-factor.controller';
 import { TwoFactorPagesController } from './two-factor/two-factor-pages.controller';
@@ -39,6 +40,7 @@ import { SecurityLogModule } from '../security-log/security-log.module';
   providers: [
     AuthService,
     SessionRepository,
+    OneTimeTokenRepository,
     PasswordResetService,
     RateLimitService,
     StaffService,
@@ -52,6 +54,6 @@ import { SecurityLogModule } from '../security-log/security-log.module';
     RouteAccessAuditor,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RateLimitService, AuthService, StaffService, TwoFactorService, ApiKeysService, LocalAuthGuard, WebLocalAuthGuard],
+  exports: [RateLimitService, AuthService, SessionRepository, OneTimeTokenRepository, StaffService, TwoFactorService, ApiKeysService, LocalAuthGuard, WebLocalAuthGuard],
 })
 export class AuthModule {}

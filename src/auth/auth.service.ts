@@ -10,6 +10,7 @@ import { Role } from '../access/role';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { LimitSpec, RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
+import { ApiKeysService } from './api-keys.service';
 import { SecurityLogService } from '../security-log/security-log.service';
 import { User } from './user.entity';
 import { currentRequestLocale } from '../web/request-locale';
@@ -49,6 +50,7 @@ export class AuthService {
     private readonly limits: RateLimitService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly securityLog: SecurityLogService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   /** Creates an account inside the caller's transaction; EMAIL_TAKEN when the address is in use. */
@@ -129,11 +131,10 @@ export class AuthService {
   /** Starts a session and returns its token. */
   async issueToken(user: AuthUser, meta: { ip?: string; userAgent?: string; signIn?: boolean } = {}): Promise<IssuedToken> {
     const sid = await this.sessions.create(user.id, this.config.jwtTtlSeconds, { ip: meta.ip, userAgent: meta.userAgent });
-    // A sign-in (not a sign-up's first token nor the new token after a password change).
+    // A sign-in (not a sign-up's first token nor the new token after a password change): logged, and the staff list's last sign-in.
     if (meta.signIn) await this.securityLog.record({ kind: 'sign_in', userId: user.id, ip: meta.ip });
-    // First sign-in of an account whose language is not known yet: the page's language.
-    const locale = currentRequestLocale();
-    if (locale) await this.users.manager.query(`UPDATE users SET locale = $2 WHERE id = $1 AND locale IS NULL`, [user.id, locale]);
+    // On the first sign-in of an account whose language is not known yet, the page's language.
+    await this.users.manager.query(`UPDATE users SET last_sign_in_at = CASE WHEN $3 THEN now() ELSE last_sign_in_at END, locale = coalesce(locale, $2) WHERE id = $1`, [user.id, currentRequestLocale() ?? null, meta.signIn === true]);
     const accessToken = this.jwt.sign({ sub: user.id, role: user.role, sid }, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
   }
@@ -145,6 +146,8 @@ export class AuthService {
 
   /** Changes the password after checking the current one; every session of the account ends. */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    // A stolen session cannot guess the current password at leisure.
+    await this.limits.consume({ name: 'password-change', points: 10, windowSeconds: 3600 }, user.id);
     const account = await this.users.findOne({ where: { id: user.id } });
     if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
       throw new AuthException(AuthErrorCode.CURRENT_PASSWORD_WRONG, 'The current password is wrong', { field: 'currentPassword' });
@@ -158,15 +161,21 @@ export class AuthService {
     });
   }
 
-  /** Disables (ending every session at once) or re-enables an account. */
-  async setDisabled(actor: AuthUser, userId: string, disabled: boolean): Promise<AccountStatus> {
+  /**
+   * Disables or re-enables an account: the one rule for every path (staff pages, the API, the
+   * exchange refusing or expelling a member). Disabling ends every session and revokes the API keys
+   * the account made, at once; each change goes to the security log. Inside the caller's
+   * transaction when given (the staff rules check their guards first).
+   */
+  async setDisabled(actor: AuthUser, userId: string, disabled: boolean, manager?: EntityManager): Promise<AccountStatus> {
     if (disabled && actor.id === userId) throw new AuthException(AuthErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account');
-    return this.users.manager.transaction(async (m) => {
+    const run = async (m: EntityManager): Promise<AccountStatus> => {
       const account = await m.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!account) throw new AuthException(AuthErrorCode.ACCOUNT_NOT_FOUND, 'No account with this id', { id: userId });
       if (disabled && !account.disabledAt) {
         await m.update(User, { id: userId }, { disabledAt: () => 'now()' });
         await this.sessions.revokeAllOf(userId, m);
+        await this.apiKeys.revokeAllOf(m, userId, actor.id);
         await this.securityLog.record({ kind: 'account_disabled', userId, actorId: actor.id }, m);
       } else if (!disabled && account.disabledAt) {
         await m.update(User, { id: userId }, { disabledAt: null });
@@ -174,7 +183,8 @@ export class AuthService {
       }
       const after = await m.findOneOrFail(User, { where: { id: userId } });
       return { id: after.id, email: after.email, role: after.role, disabledAt: after.disabledAt ? after.disabledAt.toISOString() : null };
-    });
+    };
+    return manager ? run(manager) : this.users.manager.transaction(run);
   }
 
   sessionCookieOptions() {

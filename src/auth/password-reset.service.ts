@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { MailerService } from '../mail/mailer.service';
@@ -10,10 +9,10 @@ import { AuthErrorCode, AuthException } from './auth.exception';
 import { assertStrongPassword, hashPassword, normalizeEmail } from './password';
 import { RateLimitService } from './rate-limit.service';
 import { SessionRepository } from './session.repository';
+import { OneTimeTokenRepository } from './one-time-token.repository';
 import { SecurityLogService } from '../security-log/security-log.service';
 
 const RESET_LIFE_SECONDS = 3600;
-const sha256 = (token: string) => createHash('sha256').update(token).digest();
 
 /**
  * Password reset by email: a single-use link valid for an hour. Asking answers the same whether or
@@ -29,6 +28,7 @@ export class PasswordResetService {
     private readonly templates: EmailTemplateService,
     private readonly sessions: SessionRepository,
     private readonly limits: RateLimitService,
+    private readonly tokens: OneTimeTokenRepository,
     private readonly securityLog: SecurityLogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -40,10 +40,9 @@ export class PasswordResetService {
     // Per address asked for: a few mails an hour at most, silently (the answer must not differ).
     const perEmail = await this.limits.consume({ name: 'reset-email', points: 3, windowSeconds: 3600 }, normalized).then(() => true, () => false);
     if (!perEmail) return;
-    const [user] = await this.db.query(`SELECT id, email, locale FROM users WHERE email = $1 AND disabled_at IS NULL`, [normalized]);
+    const [user] = await this.db.query(`SELECT id, email, locale FROM users WHERE email = $1 AND disabled_at IS NULL AND invited_at IS NULL`, [normalized]);
     if (!user) return;
-    const token = randomBytes(32).toString('base64url');
-    await this.db.query(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [user.id, sha256(token), RESET_LIFE_SECONDS]);
+    const token = await this.tokens.issue(user.id, 'reset', RESET_LIFE_SECONDS);
     const link = `${this.config.publicBaseUrl}/reset-password?token=${token}`;
     // In the person's own language when known, else the language of the page that asked.
     const message = this.templates.renderTransactional({ template: 'password-reset', subjectKey: 'mail.reset.subject', locale: (user.locale as Locale | null) ?? locale, vars: { link } });
@@ -56,18 +55,13 @@ export class PasswordResetService {
   /** Sets a new password with a reset token: the token is used up and every session of the account ends. */
   async confirm(token: string, newPassword: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const [row] = await m.query(
-        `SELECT r.id, r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
-          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.disabled_at IS NULL FOR UPDATE OF r`,
-        [sha256(token)],
-      );
+      // The link is used up with any other outstanding link of the account.
+      const row = await this.tokens.take(m, token, 'reset');
       if (!row) throw new AuthException(AuthErrorCode.RESET_TOKEN_INVALID, 'This reset link is invalid, used or expired; ask for a new one', { field: 'token' });
       assertStrongPassword(newPassword, row.email);
-      await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [row.user_id, await hashPassword(newPassword)]);
-      // This link and any other outstanding link of the account are used up.
-      await m.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [row.user_id]);
-      await this.sessions.revokeAllOf(row.user_id, m);
-      await this.securityLog.record({ kind: 'password_reset', userId: row.user_id }, m);
+      await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [row.userId, await hashPassword(newPassword)]);
+      await this.sessions.revokeAllOf(row.userId, m);
+      await this.securityLog.record({ kind: 'password_reset', userId: row.userId }, m);
     });
   }
 }

@@ -24,6 +24,14 @@ export class User {
   @Column({ type: 'text', nullable: true })
   locale: 'en' | 'ru' | null;
 
+  /** The last successful sign-in (a session started); null when never. */
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
+  lastSignInAt: Date | null;
+
+  /** Set while the account is invited and its password not yet chosen (cleared when the invitation is accepted). */
+  @Column({ name: 'invited_at', type: 'timestamptz', nullable: true })
+  invitedAt: Date | null;
+
   /** When the person confirmed the address by the emailed link; staff and suppliers start confirmed. */
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null;

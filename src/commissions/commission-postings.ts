@@ -1,6 +1,7 @@
 import { AccountKind, PostingCause, PostingLine, PostingRequest } from '../ledger/ledger.types';
 import { CommissionSplit, splitTotal } from './commission-rules';
 import { CommissionRow } from './commission.repository';
+import { BonusRow } from './bonus.repository';
 
 /** What made a commission change: decides the posting's cause and reference in the statement. */
 export interface Trigger {
@@ -41,6 +42,42 @@ function commissionLines(referrerId: string, currency: string, diff: CommissionS
   const net = splitTotal(diff);
   if (net !== 0n) lines.push({ account: { kind: AccountKind.PlatformCommissionExpense, ownerId: null, currency }, amount: -net });
   return lines;
+}
+
+/**
+ * The posting that moves the attribution's one-off bonus to its target: cause `bonus` when it grows
+ * (earned, or restored after a refund failed), `bonus_clawback` when it shrinks (its first payment
+ * refunded in full). Keys per attribution: `bonus:<attribution>` for the first movement (so exactly
+ * one bonus is ever earned), `bonus:<attribution>:<n>` for the n-th.
+ */
+export function bonusPosting(row: BonusRow, diff: CommissionSplit, target: CommissionSplit, why: 'refunded' | 'ineligible' = 'refunded'): PostingRequest {
+  const net = splitTotal(diff);
+  const cause = net < 0n ? PostingCause.BonusClawback : PostingCause.Bonus;
+  const n = row.adjustments;
+  return {
+    idempotencyKey: n === 0 ? `bonus:${row.attribution_id}` : `bonus:${row.attribution_id}:${n}`,
+    cause,
+    causeRef: row.attribution_id,
+    description:
+      cause === PostingCause.Bonus
+        ? `One-off bonus for the supplier's first payment (invoice ${row.invoice_id})`
+        : why === 'refunded'
+          ? `One-off bonus taken back: the first payment (invoice ${row.invoice_id}) was refunded in full`
+          : `One-off bonus taken back: the first payment (invoice ${row.invoice_id}) came after the subscription ended`,
+    lines: commissionLines(row.referrer_id!, row.currency!, diff),
+    occurredAt: cause === PostingCause.Bonus && n === 0 && row.paid_at ? new Date(row.paid_at) : undefined,
+    metadata: { invoiceId: row.invoice_id, bonusId: row.id, attributionId: row.attribution_id, target: stringify(target), ...(cause === PostingCause.BonusClawback ? { why } : {}) },
+  };
+}
+
+/** The posting for a bonus whose hold ended: pending → available (the same hold release as commissions). */
+export function bonusReleasePosting(r: { id: string; invoice_id: string; referrer_id: string; currency: string; pending: bigint }): PostingRequest {
+  return {
+    ...releasePosting(r),
+    idempotencyKey: `release:bonus:${r.id}`,
+    description: `Hold ended: the one-off bonus for the first payment (invoice ${r.invoice_id}) is available`,
+    metadata: { invoiceId: r.invoice_id, bonusId: r.id },
+  };
 }
 
 /** The posting for a hold that ended: pending → available. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { commissionOn, eligibleRate, InvoiceFacts, mergeDisputeState, mergeRefundStatus, refundedAmount, targetSplit, withinCommissionMonths } from './commission-rules';
+import { bonusEarned, bonusReplacesPercentage, bonusTarget, commissionOn, eligiblePayment, eligibleRate, refundedInFull, InvoiceFacts, mergeDisputeState, mergeRefundStatus, refundedAmount, targetSplit, withinCommissionMonths } from './commission-rules';
 
 const base: InvoiceFacts = { paid: true, commissionBp: 1250, amountPaid: 10_000n, total: 10_000n, totalExcludingTax: 10_000n, refunded: 0n, disputedOpen: 0n, disputedLost: 0n, released: false };
 
@@ -74,5 +74,38 @@ describe('commission rules: eligibility', () => {
     assert.equal(eligibleRate({ ...terms, stoppedAt: new Date('2026-03-01T00:00:00Z') }, new Date('2026-03-02T00:00:00Z')), null);
     assert.equal(eligibleRate(null, first), null);
     assert.equal(eligibleRate({ ...terms, firstPaidAt: null }, first), 1000);
+  });
+});
+
+describe('commission rules: the one-off bonus', () => {
+  const at = (d: string) => new Date(`${d}T00:00:00Z`);
+  const terms = { commissionBp: 1000, commissionMonths: 12, firstPaidAt: at('2026-01-10'), stoppedAt: null, bonusAmount: 500_000n, bonusMode: 'in_addition' as const };
+
+  it('in_addition keeps the percentage; instead replaces it (only with an amount above 0)', () => {
+    assert.equal(eligibleRate(terms, at('2026-02-10')), 1000);
+    assert.equal(eligibleRate({ ...terms, bonusMode: 'instead' }, at('2026-02-10')), null);
+    assert.equal(eligibleRate({ ...terms, bonusMode: 'instead', bonusAmount: 0n }, at('2026-02-10')), 1000);
+    assert.equal(bonusReplacesPercentage({ bonusMode: 'instead', bonusAmount: 1n }), true);
+  });
+
+  it('the first payment earns the locked amount by the same eligibility rule (none after the stop date, none without an amount)', () => {
+    assert.equal(bonusEarned(terms, at('2026-01-10')), 500_000n);
+    assert.equal(bonusEarned({ ...terms, bonusMode: 'instead' }, at('2026-01-10')), 500_000n);
+    assert.equal(bonusEarned({ ...terms, bonusAmount: 0n }, at('2026-01-10')), 0n);
+    assert.equal(bonusEarned({ ...terms, stoppedAt: at('2026-01-01') }, at('2026-01-10')), 0n);
+    assert.equal(bonusEarned(null, at('2026-01-10')), 0n);
+    assert.equal(eligiblePayment({ ...terms, stoppedAt: at('2026-01-01') }, at('2026-01-10')), false);
+    assert.equal(eligiblePayment(terms, at('2027-01-10')), false); // 12 months from 2026-01-10 end before
+  });
+
+  it('targets: pending until released, available after, nothing once the payment is refunded in full (a partial refund keeps it)', () => {
+    const f = { earned: 500_000n, paid: true, amountPaid: 10_000n, refunded: 0n, released: false };
+    assert.deepEqual(bonusTarget(f), { pending: 500_000n, available: 0n, disputed: 0n });
+    assert.deepEqual(bonusTarget({ ...f, released: true }), { pending: 0n, available: 500_000n, disputed: 0n });
+    assert.deepEqual(bonusTarget({ ...f, refunded: 9_999n }), { pending: 500_000n, available: 0n, disputed: 0n });
+    assert.deepEqual(bonusTarget({ ...f, refunded: 10_000n, released: true }), { pending: 0n, available: 0n, disputed: 0n });
+    assert.deepEqual(bonusTarget({ ...f, paid: false }), { pending: 0n, available: 0n, disputed: 0n });
+    assert.deepEqual(bonusTarget({ ...f, earned: 0n }), { pending: 0n, available: 0n, disputed: 0n });
+    assert.equal(refundedInFull({ amountPaid: 0n, refunded: 0n }), false);
   });
 });

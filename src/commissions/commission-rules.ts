@@ -9,6 +9,9 @@ import { BP_SCALE } from '../money/money';
  * fraction and rounded ONCE, half-up, at the end: net paid × (total excl. tax / total) × bp.
  */
 
+/** How the one-off bonus combines with the recurring percentage. */
+export type BonusMode = 'in_addition' | 'instead';
+
 /** The terms locked on the attribution that applies to an invoice. */
 export interface AttributionTerms {
   commissionBp: number;
@@ -18,14 +21,38 @@ export interface AttributionTerms {
   firstPaidAt: Date | null;
   /** The supplier's subscription ended then; invoices paid after it earn nothing. */
   stoppedAt: Date | null;
+  /** The one-off bonus for the first payment, minor units (0: none). Absent: none. */
+  bonusAmount?: bigint;
+  /** `instead`: the bonus replaces the recurring percentage. Absent: in_addition. */
+  bonusMode?: BonusMode;
 }
 
-/** The locked rate an invoice paid at `paidAt` earns, or null when it earns nothing. */
-export function eligibleRate(terms: AttributionTerms | null, paidAt: Date): number | null {
-  if (!terms) return null;
-  if (terms.stoppedAt !== null && paidAt.getTime() > terms.stoppedAt.getTime()) return null;
+/**
+ * THE eligibility rule: a payment at `paidAt` counts for the attribution (it exists, the payment is
+ * not after the stop date, and falls inside the commission months counted from the first payment).
+ */
+export function eligiblePayment(terms: AttributionTerms | null, paidAt: Date): terms is AttributionTerms {
+  if (!terms) return false;
+  if (terms.stoppedAt !== null && paidAt.getTime() > terms.stoppedAt.getTime()) return false;
   const first = terms.firstPaidAt === null || paidAt.getTime() < terms.firstPaidAt.getTime() ? paidAt : terms.firstPaidAt;
-  return withinCommissionMonths(paidAt, first, terms.commissionMonths) ? terms.commissionBp : null;
+  return withinCommissionMonths(paidAt, first, terms.commissionMonths);
+}
+
+/** The bonus replaces the recurring percentage (mode `instead` with an amount above 0). */
+export function bonusReplacesPercentage(terms: Pick<AttributionTerms, 'bonusAmount' | 'bonusMode'>): boolean {
+  return terms.bonusMode === 'instead' && (terms.bonusAmount ?? 0n) > 0n;
+}
+
+/** The locked rate an invoice paid at `paidAt` earns, or null when it earns nothing (in `instead` mode: never). */
+export function eligibleRate(terms: AttributionTerms | null, paidAt: Date): number | null {
+  if (!eligiblePayment(terms, paidAt)) return null;
+  return bonusReplacesPercentage(terms) ? null : terms.commissionBp;
+}
+
+/** The one-off bonus the attribution's first payment (paid at `firstPaidAt`) earns: the locked amount, or 0. */
+export function bonusEarned(terms: AttributionTerms | null, firstPaidAt: Date): bigint {
+  if (!terms || (terms.bonusAmount ?? 0n) <= 0n) return 0n;
+  return eligiblePayment(terms, firstPaidAt) ? terms.bonusAmount! : 0n;
 }
 
 /** paid_at falls inside the commission months counted from the first paid invoice. */
@@ -157,6 +184,32 @@ export function targetSplit(f: InvoiceFacts): CommissionSplit {
   const disputed = share < total ? share : total;
   const rest = total - disputed;
   return f.released ? { pending: 0n, available: rest, disputed } : { pending: rest, available: 0n, disputed };
+}
+
+// ---- the one-off bonus --------------------------------------------------------------------------
+
+/** Everything the bonus depends on: what its first payment earned, and that payment's refunds. */
+export interface BonusFacts {
+  /** bonusEarned() for the attribution's first payment (0: none). */
+  earned: bigint;
+  /** The first invoice is known paid. */
+  paid: boolean;
+  amountPaid: bigint;
+  /** refundedAmount() of the first invoice. */
+  refunded: bigint;
+  /** The bonus's hold ended. */
+  released: boolean;
+}
+
+/** The first payment was refunded in full (a partial refund leaves the bonus alone). */
+export function refundedInFull(f: Pick<BonusFacts, 'amountPaid' | 'refunded'>): boolean {
+  return f.amountPaid > 0n && f.refunded >= f.amountPaid;
+}
+
+/** Where the bonus should be now: its amount, pending or available, or nothing once its payment is refunded in full. */
+export function bonusTarget(f: BonusFacts): CommissionSplit {
+  if (!f.paid || f.earned <= 0n || refundedInFull(f)) return ZERO_SPLIT;
+  return f.released ? { pending: 0n, available: f.earned, disputed: 0n } : { pending: f.earned, available: 0n, disputed: 0n };
 }
 
 export function splitTotal(s: CommissionSplit): bigint {

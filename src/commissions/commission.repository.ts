@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AttributionTerms } from './commission-rules';
+import { AttributionTerms, BonusMode } from './commission-rules';
 import { AttributionInForce, AttributionService } from '../suppliers/attribution.service';
 
 /** One row of `commissions`: an invoice's payment facts, the rate it was judged to earn, what is posted. */
@@ -35,10 +35,13 @@ export interface AttributionRow {
   currency: string;
   first_paid_at: Date | null;
   stopped_at: Date | null;
+  /** The one-off bonus locked at redemption (minor units; 0 = none) and how it combines with the percentage. */
+  bonus_amount: bigint;
+  bonus_mode: BonusMode;
 }
 
 export function termsOf(a: AttributionRow): AttributionTerms {
-  return { commissionBp: a.commission_bp, commissionMonths: a.commission_months, firstPaidAt: a.first_paid_at, stoppedAt: a.stopped_at };
+  return { commissionBp: a.commission_bp, commissionMonths: a.commission_months, firstPaidAt: a.first_paid_at, stoppedAt: a.stopped_at, bonusAmount: BigInt(a.bonus_amount ?? 0n), bonusMode: a.bonus_mode };
 }
 
 /**
@@ -54,6 +57,9 @@ function movedAttribution(base: AttributionRow, terms: AttributionInForce): Attr
     commission_bp: terms.commissionBp,
     commission_months: terms.commissionMonths,
     currency: terms.currency,
+    // The bonus stays as locked at redemption; it goes to the referrer in force at the first payment.
+    bonus_amount: base.bonus_amount,
+    bonus_mode: base.bonus_mode,
     get first_paid_at() {
       return base.first_paid_at;
     },
@@ -69,7 +75,7 @@ function movedAttribution(base: AttributionRow, terms: AttributionInForce): Attr
   };
 }
 
-const ATTRIBUTION_COLUMNS = `a.id, a.supplier_id, a.referrer_id, a.commission_bp, a.commission_months, a.currency, a.first_paid_at, a.stopped_at`;
+const ATTRIBUTION_COLUMNS = `a.id, a.supplier_id, a.referrer_id, a.commission_bp, a.commission_months, a.currency, a.first_paid_at, a.stopped_at, a.bonus_amount, a.bonus_mode`;
 
 /** The SQL of the commission money path: commission rows, attributions as commissions see them, payment facts. */
 @Injectable()

@@ -24,6 +24,7 @@ import { RecordRefund } from './record-refund';
 import { RecordSubscriptionEnd } from './record-subscription-end';
 import { ReleaseHolds } from './release-holds';
 import { InvoiceRefunds } from './invoice-refunds';
+import { BonusRepository } from './bonus.repository';
 
 /** Commission on suppliers' payments (Stripe events → ledger), the hold release job, and the referrer's earnings. */
 @Module({
@@ -33,6 +34,7 @@ import { InvoiceRefunds } from './invoice-refunds';
     CommissionService,
     CommissionRepository,
     CommissionFactsRepository,
+    BonusRepository,
     CommissionSettler,
     PaymentLinks,
     RecordPayment,

@@ -47,7 +47,7 @@ export class EarningsPagesController {
       title: this.views.t(req, 'commissions.title'),
       timeZone,
       currency,
-      suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}` })),
+      suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}`, hasBonus: BigInt(s.bonusAmount) > 0n, bonusInstead: BigInt(s.bonusAmount) > 0n && s.bonusMode === 'instead' })),
       balances: balances.map((b) => ({ ...b, negative: BigInt(b.available) < 0n })),
       readiness: payoutReadiness(program.currency, BigInt(program.available), BigInt(settings.payoutMinimum), details.usable),
       statement: events.map((e) => ({ ...e, text: describeStatementEvent(locale, e, currency, 'referrer', timeZone), balanceKey: `commissions.balanceName.${e.balance}` })),

@@ -13,11 +13,15 @@ export class ReferredSupplierView {
   commissionBp: number;
   @ApiProperty({ description: 'Months of commission from the first payment; null = unlimited', nullable: true, type: Number })
   commissionMonths: number | null;
+  @ApiProperty({ description: 'One-off bonus locked for this supplier\'s first payment, minor units (string); "0" = none' })
+  bonusAmount: string;
+  @ApiProperty({ description: 'in_addition: the bonus and your commission; instead: the bonus only', enum: ['in_addition', 'instead'] })
+  bonusMode: 'in_addition' | 'instead';
   @ApiProperty({ description: 'When the supplier signed up with your code' })
   signedUpAt: Date;
   @ApiProperty({ description: 'When its first invoice was paid', nullable: true, type: Date })
   firstPaidAt: Date | null;
-  @ApiProperty({ description: 'Commission earned from this supplier so far (after refunds), minor units (string)' })
+  @ApiProperty({ description: 'Commission and bonus earned from this supplier so far (after refunds), minor units (string)' })
   earned: string;
 }
 
@@ -41,7 +45,7 @@ export class StatementLineView {
   postingId: string;
   @ApiProperty({ description: 'When the movement happened' })
   occurredAt: Date;
-  @ApiProperty({ description: 'Cause: invoice, hold_release, refund, dispute, commission_correction, payout, adjustment, lead_fee' })
+  @ApiProperty({ description: 'Cause: invoice, hold_release, refund, dispute, commission_correction, bonus, bonus_clawback, payout, adjustment, lead_fee' })
   cause: string;
   @ApiProperty({ description: 'The business object behind it (invoice, refund, dispute, payout item id)' })
   causeRef: string;

@@ -17,8 +17,9 @@ export class EarningsService {
   async suppliers(referrerId: string): Promise<ReferredSupplierView[]> {
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT s.id, s.company_name, a.discount_bp, a.commission_bp, a.commission_months, a.created_at, a.first_paid_at, a.stopped_at,
-              b.stripe_subscription_id, b.subscription_status,
-              COALESCE((SELECT sum(c.posted_pending + c.posted_available + c.posted_disputed) FROM commissions c WHERE c.attribution_id = a.id), 0)::bigint AS earned
+              a.bonus_amount, a.bonus_mode, b.stripe_subscription_id, b.subscription_status,
+              (COALESCE((SELECT sum(c.posted_pending + c.posted_available + c.posted_disputed) FROM commissions c WHERE c.attribution_id = a.id), 0)
+               + COALESCE((SELECT cb.posted_pending + cb.posted_available FROM commission_bonuses cb WHERE cb.attribution_id = a.id AND cb.referrer_id = a.referrer_id), 0))::bigint AS earned
          FROM supplier_attributions a JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN billing_accounts b ON b.supplier_id = s.id
         WHERE a.referrer_id = $1 ORDER BY a.created_at DESC, s.id LIMIT 1000`,
       [referrerId],
@@ -30,6 +31,8 @@ export class EarningsService {
       discountBp: r.discount_bp,
       commissionBp: r.commission_bp,
       commissionMonths: r.commission_months,
+      bonusAmount: String(r.bonus_amount),
+      bonusMode: r.bonus_mode,
       signedUpAt: r.created_at,
       firstPaidAt: r.first_paid_at,
       earned: String(r.earned),
@@ -66,15 +69,29 @@ export class EarningsService {
     return list.map(([yy, mm]) => ({ month: monthText(yy, mm), startsAt: monthPeriod(yy, mm, timeZone).from, amount: String(net.get(monthText(yy, mm)) ?? 0n) }));
   }
 
-  /** Commission still in its hold, by the date it becomes available (earliest first). */
+  /** Commission and one-off bonuses still in their hold, by the date they become available (earliest first). */
   async holds(referrerId: string, currency: string): Promise<{ availableAt: Date; amount: bigint }[]> {
     const rows: { available_at: Date; amount: bigint }[] = await this.db.query(
-      `SELECT available_at, sum(posted_pending)::bigint AS amount FROM commissions
-        WHERE referrer_id = $1 AND currency = $2 AND paid AND released_at IS NULL AND posted_pending > 0 AND available_at IS NOT NULL
+      `SELECT available_at, sum(pending)::bigint AS amount FROM (
+         SELECT available_at, posted_pending AS pending FROM commissions
+          WHERE referrer_id = $1 AND currency = $2 AND paid AND released_at IS NULL AND posted_pending > 0 AND available_at IS NOT NULL
+         UNION ALL
+         SELECT available_at, posted_pending FROM commission_bonuses
+          WHERE referrer_id = $1 AND currency = $2 AND released_at IS NULL AND posted_pending > 0 AND available_at IS NOT NULL) h
         GROUP BY available_at ORDER BY available_at`,
       [referrerId, currency],
     );
     return rows.map((r) => ({ availableAt: r.available_at, amount: BigInt(r.amount) }));
+  }
+
+  /** One-off bonuses the referrer holds now (pending or available, after clawbacks): how many suppliers' first payments, and the sum. */
+  async bonuses(referrerId: string, currency: string): Promise<{ count: number; amount: bigint }> {
+    const [row]: { count: number; amount: bigint }[] = await this.db.query(
+      `SELECT count(*)::int AS count, COALESCE(sum(posted_pending + posted_available), 0)::bigint AS amount FROM commission_bonuses
+        WHERE referrer_id = $1 AND currency = $2 AND posted_pending + posted_available > 0`,
+      [referrerId, currency],
+    );
+    return { count: row.count, amount: BigInt(row.amount) };
   }
 
   async statement(referrerId: string, currency: string | undefined, limit: number, offset: number): Promise<StatementLineView[]> {

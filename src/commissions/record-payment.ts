@@ -8,6 +8,7 @@ import { MalformedStripeEvent } from '../stripe-webhooks/stripe-webhook.exceptio
 import { AttributionRow, CommissionRepository, CommissionRow } from './commission.repository';
 import { Trigger } from './commission-postings';
 import { CommissionSettler, judge } from './commission-settler';
+import { BonusRepository } from './bonus.repository';
 import { InvoicePayment, invoicePayment } from './stripe-invoice';
 
 const DAY_MS = 86_400_000;
@@ -32,6 +33,7 @@ export class RecordPayment {
     private readonly commissions: CommissionRepository,
     private readonly settler: CommissionSettler,
     private readonly events: DomainEvents,
+    private readonly bonuses: BonusRepository,
   ) {}
 
   async record(events: Stripe.Event[], m: EntityManager, postings: PostingRequest[]): Promise<void> {
@@ -75,6 +77,8 @@ export class RecordPayment {
       earlier.map((a) => a.id),
     )).map((r) => rows.get(r.invoice_id) ?? r);
 
+    await this.placeBonuses(m, payments, applying, moved, holdDays);
+
     const items: { row: CommissionRow; trigger: Trigger }[] = [];
     payments.forEach((p, i) => {
       const row = rows.get(p.invoiceId)!;
@@ -108,6 +112,35 @@ export class RecordPayment {
       moved.map((x) => x.a),
     );
     await this.settler.settle(m, items, postings);
+  }
+
+  /**
+   * The one-off bonus rides on each attribution's first paid invoice: where this run made an earlier
+   * payment known (or the first one), the attribution's bonus row moves to it (hold from its paid at).
+   * The settler then judges and posts it with the commissions; its key is per attribution, so there
+   * is one bonus whatever the order or the repetition of the events. Locked after the commission rows.
+   */
+  private async placeBonuses(m: EntityManager, payments: Payment[], applying: (AttributionRow | null)[], moved: { a: AttributionRow }[], holdDays: number): Promise<void> {
+    const firstInRun = new Map<string, { p: Payment; a: AttributionRow }>();
+    payments.forEach((p, i) => {
+      const a = applying[i];
+      if (!a) return;
+      const cur = firstInRun.get(a.id);
+      const t = p.paidAt.getTime();
+      if (!cur || t < cur.p.paidAt.getTime() || (t === cur.p.paidAt.getTime() && p.invoiceId < cur.p.invoiceId)) firstInRun.set(a.id, { p, a });
+    });
+    const moves = moved.filter((x) => BigInt(x.a.bonus_amount ?? 0n) > 0n).map((x) => firstInRun.get(x.a.id)!);
+    const rows = await this.bonuses.lockBonuses(
+      m,
+      moves.map((x) => x.a.id),
+    );
+    for (const { p, a } of moves) {
+      const b = rows.get(a.id)!;
+      Object.assign(b, { invoice_id: p.invoiceId, paid_at: p.paidAt, supplier_id: p.supplierId, available_at: new Date(p.paidAt.getTime() + holdDays * DAY_MS) });
+      // Nothing posted yet: the referrer in force at the first payment gets it; afterwards it stays where it was posted.
+      if (b.adjustments === 0) Object.assign(b, { referrer_id: a.referrer_id, currency: a.currency.trim() });
+    }
+    await this.bonuses.saveBonuses(m, [...rows.values()]);
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { StatementLineView } from './earnings.dto';
 import { statementEvents } from './statement-events';
+import { describeStatementEvent } from './statement-text';
+import { formatDate, formatMoney } from '../money/money-format';
 
 let seq = 0;
 const at = new Date('2026-01-10T10:00:00Z');
@@ -45,5 +47,21 @@ describe('statementEvents (one row per business event)', () => {
       line('6', 'dispute', 'referrer_available', -1000, 0),
     ]);
     assert.deepEqual(more.map((e) => [e.kind, e.amount]), [['payout_returned', '500'], ['dispute_lost', '-1000'], ['dispute_opened', '1000']]);
+  });
+  it('reads a one-off bonus and its clawback as their own events, in words with formatted money', () => {
+    const bonus = statementEvents(
+      [line('10', 'bonus_clawback', 'referrer_available', -500000, 0), line('9', 'bonus', 'referrer_pending', 500000, 500000)],
+      new Map([
+        ['9', { supplierCompany: 'Vostok Trade', holdEndsAt: new Date('2026-02-09T10:00:00Z'), bonus: true }],
+        ['10', { supplierCompany: 'Vostok Trade', bonus: true }],
+      ]),
+    );
+    assert.deepEqual(bonus.map((e) => [e.kind, e.amount, e.balance]), [['bonus_clawback', '-500000', 'available'], ['bonus', '500000', 'pending']]);
+    assert.equal(describeStatementEvent('en', bonus[1], 'RUB'), `Bonus for Vostok Trade’s first payment: ${formatMoney('en', 500000n, 'RUB')} pending until ${formatDate('en', new Date('2026-02-09T10:00:00Z'), 'dayMonth')}`);
+    assert.equal(describeStatementEvent('ru', bonus[1], 'RUB'), `Бонус за первую оплату от Vostok Trade: ${formatMoney('ru', 500000n, 'RUB')} в ожидании до ${formatDate('ru', new Date('2026-02-09T10:00:00Z'), 'dayMonth')}`);
+    assert.match(describeStatementEvent('en', bonus[0], 'RUB'), /^Bonus for Vostok Trade’s first payment taken back, the payment was refunded in full: /);
+    assert.match(describeStatementEvent('ru', bonus[0], 'RUB'), /^Бонус за первую оплату от Vostok Trade отменён, оплата возвращена полностью: /);
+    const release = { ...statementEvents([line('11', 'hold_release', 'referrer_available', 500000, 500000), line('11', 'hold_release', 'referrer_pending', -500000, 0)])[0], context: { supplierCompany: 'Vostok Trade', bonus: true } };
+    assert.match(describeStatementEvent('en', release, 'RUB'), /^Hold ended on the bonus for Vostok Trade’s first payment: /);
   });
 });

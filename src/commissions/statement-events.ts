@@ -18,6 +18,8 @@ export type StatementEventKind =
   | 'payout_returned'
   | 'adjustment'
   | 'lead_fee'
+  | 'bonus'
+  | 'bonus_clawback'
   | 'other';
 
 export interface StatementContext {
@@ -28,6 +30,10 @@ export interface StatementContext {
   payoutStatus?: string | null;
   failureReason?: string | null;
   adjustmentReason?: string | null;
+  /** The posting moves a one-off bonus (its hold release reads as the bonus's). */
+  bonus?: boolean;
+  /** A bonus taken back because its first payment came after the subscription ended (not a refund). */
+  bonusIneligible?: boolean;
 }
 
 export interface StatementEvent {
@@ -102,6 +108,12 @@ export function statementEvents(lines: StatementLineView[], contexts: Map<string
       }
       case 'adjustment':
         events.push(pick('referrer_available', delta('referrer_available'), 'adjustment'));
+        break;
+      case 'bonus':
+        events.push(pick(delta('referrer_pending') !== 0n ? 'referrer_pending' : largest(), earned, 'bonus'));
+        break;
+      case 'bonus_clawback':
+        events.push(pick(largestNegative(entries) ?? largest(), earned, 'bonus_clawback'));
         break;
       case 'lead_fee': {
         const account = largest();

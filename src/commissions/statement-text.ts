@@ -22,6 +22,9 @@ export function describeStatementEvent(locale: Locale, e: StatementEvent, curren
   };
   let key: string = `statement.${e.kind}`;
   if (e.kind === 'commission' && !c.holdEndsAt) key = 'statement.commissionNoHold';
+  if (e.kind === 'bonus' && !c.holdEndsAt) key = 'statement.bonusNoHold';
+  if (e.kind === 'hold_ended' && c.bonus) key = 'statement.bonus_hold_ended';
+  if (e.kind === 'bonus_clawback' && c.bonusIneligible) key = 'statement.bonus_clawback.ended';
   if (e.kind === 'payout_paid') key = c.payoutMethod === 'stripe_connect' ? 'statement.payout_paid.stripe' : 'statement.payout_paid.bank';
   if (e.kind === 'payout_returned') key = c.payoutStatus === 'failed' ? 'statement.payout_returned.failed' : 'statement.payout_returned.cancelled';
   if (voice === 'staff') {

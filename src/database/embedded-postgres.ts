@@ -1,5 +1,5 @@
-import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, chmodSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
@@ -42,13 +42,15 @@ function letPostgresUserReach(dir: string): void {
   }
 }
 
-async function canConnect(url: string): Promise<boolean> {
+/** The data directory of the server answering at `url`, or null when none answers. */
+async function runningDataDir(url: string): Promise<string | null> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
-    return true;
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    return rows[0]?.data_directory ?? '';
   } catch {
-    return false;
+    return null;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -63,6 +65,17 @@ async function ensureDatabaseExists(adminUrl: string, name: string): Promise<voi
   } finally {
     await client.end();
   }
+}
+
+function sameDir(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 export interface EmbeddedOptions {
@@ -81,9 +94,15 @@ export interface EmbeddedOptions {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
   const url = `${base}/${opts.database}`;
-  if (existsSync(join(opts.dir, 'PG_VERSION')) && (await canConnect(`${base}/postgres`))) {
-    await ensureDatabaseExists(`${base}/postgres`, opts.database);
-    return { url, stop: async () => undefined };
+  const running = await runningDataDir(`${base}/postgres`);
+  if (running !== null) {
+    // Ours only when it serves this data directory: another checkout's server on the same port
+    // would otherwise be used (and its data taken for ours).
+    if (existsSync(join(opts.dir, 'PG_VERSION')) && sameDir(running, opts.dir)) {
+      await ensureDatabaseExists(`${base}/postgres`, opts.database);
+      return { url, stop: async () => undefined };
+    }
+    throw new Error(`port ${opts.port} is taken by the PostgreSQL of another data directory (${running || 'unknown'}); start this one with another EMBEDDED_PG_PORT`);
   }
   letPostgresUserReach(opts.dir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();

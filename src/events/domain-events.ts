@@ -40,6 +40,8 @@ export interface CommissionChange {
   amount: string;
   currency: string;
   cause: string;
+  /** 'bonus' for the one-off bonus of a supplier's first payment (commissionId is then the bonus id); absent for a commission. */
+  kind?: 'bonus';
 }
 
 export interface PayoutOutcome {

@@ -14,6 +14,7 @@
  *   payout item paid          payouts_in_transit          −X   referrer_paid      +X
  *   payout item failed        payouts_in_transit          −X   referrer_available +X
  *   adjustment (credit)       platform_adjustments        −X   referrer_available +X
+ *   one-off bonus             platform_commission_expense −X   referrer_pending   +X  (clawback: the reverse)
  *
  * A referrer's available balance may go negative only through a clawback (refund/dispute after
  * release or payout); it is carried against future earnings.
@@ -39,6 +40,10 @@ export enum PostingCause {
   LeadFee = 'lead_fee',
   /** A commission re-judged (the months re-counted from an earlier first payment, a stop date learnt late). */
   CommissionCorrection = 'commission_correction',
+  /** The one-off bonus for a supplier's first payment (or its restoration when a refund failed). */
+  Bonus = 'bonus',
+  /** The bonus taken back: its first payment was refunded in full. */
+  BonusClawback = 'bonus_clawback',
 }
 
 export interface AccountRef {

@@ -118,7 +118,7 @@ describe('posting validation', () => {
 });
 
 describe('overdraft causes', () => {
-  it('only clawbacks, adjustments and lead fees may overdraw an owner account', () => {
-    assert.deepEqual([...OVERDRAFT_CAUSES].sort(), [PostingCause.Adjustment, PostingCause.CommissionCorrection, PostingCause.Dispute, PostingCause.LeadFee, PostingCause.Refund].sort());
+  it('only clawbacks (bonus clawbacks too), adjustments and lead fees may overdraw an owner account', () => {
+    assert.deepEqual([...OVERDRAFT_CAUSES].sort(), [PostingCause.Adjustment, PostingCause.BonusClawback, PostingCause.CommissionCorrection, PostingCause.Dispute, PostingCause.LeadFee, PostingCause.Refund].sort());
   });
 });

@@ -19,10 +19,10 @@ export const MAX_LINES = 100;
 /**
  * Causes that may take an owner account below zero: clawbacks (a refund or a lost dispute after the
  * money was released or paid; the debt is carried against future earnings), commission corrections
- * (a re-judged commission taken back after release), explicit adjustments by
+ * (a re-judged commission taken back after release), bonus clawbacks, explicit adjustments by
  * finance, and lead fees. Commission, hold release and payouts never overdraw an owner account.
  */
-export const OVERDRAFT_CAUSES: ReadonlySet<PostingCause> = new Set([PostingCause.Refund, PostingCause.Dispute, PostingCause.Adjustment, PostingCause.LeadFee, PostingCause.CommissionCorrection]);
+export const OVERDRAFT_CAUSES: ReadonlySet<PostingCause> = new Set([PostingCause.Refund, PostingCause.Dispute, PostingCause.Adjustment, PostingCause.LeadFee, PostingCause.CommissionCorrection, PostingCause.BonusClawback]);
 
 export interface NormalizedLine {
   /** `kind|owner|currency`: one account's identity. */

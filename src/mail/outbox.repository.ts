@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { likeContains } from '../common/sql/like';
 
 /** The kinds of message the product sends; the outbox lists them by kind. */
-export const MAIL_KINDS = ['campaign', 'test', 'notification', 'payout', 'password_reset', 'other'] as const;
+export const MAIL_KINDS = ['campaign', 'test', 'notification', 'payout', 'password_reset', 'staff_invite', 'other'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface OutboxRow {

@@ -15,6 +15,7 @@ const commission = (amountWhat: string, causes: string[]): Props => ({
   amount: { ...minor, description: `${amountWhat}, minor units as a decimal string` },
   currency,
   cause: { type: 'string', enum: causes, description: 'What moved the commission' },
+  kind: { type: 'string', enum: ['bonus'], nullable: true, description: "'bonus' when this is the one-off bonus for the supplier's first payment (commissionId is then the bonus id); absent for a commission" },
 });
 const payout = (): Props => ({
   payoutItemId: id('Payout item (one referrer in one batch)'),
@@ -32,7 +33,7 @@ const DATA: Record<WebhookEventType, { summary: string; props: Props }> = {
   'referrer.registered': { summary: 'A buyer became a referrer', props: { referrerId: id('New referrer') } },
   'supplier.attributed': { summary: "A supplier signed up with a referrer's code", props: { supplierId: id('Supplier'), referrerId: id('Referrer whose code it used') } },
   'supplier.converted': { summary: "A referred supplier's first invoice was paid", props: { supplierId: id('Supplier'), referrerId: id('Referrer') } },
-  'commission.earned': { summary: "An invoice's commission grew (a paid invoice; a failed refund restoring it; a correction)", props: commission('How much it grew', ['invoice_paid', 'refund', 'correction']) },
+  'commission.earned': { summary: "An invoice's commission grew (a paid invoice; a failed refund restoring it; a correction)", props: commission('How much it grew', ['invoice_paid', 'refund', 'correction', 'first_payment']) },
   'commission.available': { summary: 'A hold ended: commission moved from pending to available', props: commission('How much became available', ['hold_ended']) },
   'commission.clawed_back': { summary: 'A commission shrank (refund, lost dispute, correction)', props: commission('How much was taken back (positive)', ['refund', 'dispute', 'correction']) },
   'payout.paid': { summary: 'A payout item was paid', props: payout() },

@@ -7,6 +7,7 @@ import { CommonErrorCode, CommonException } from '../common/errors/common.except
 import { Public } from '../access/access.decorators';
 import { TEMPLATES_DIR, ViewService } from '../web/view.service';
 import { ProgramService } from './program.service';
+import './program.messages';
 
 /** The public home page (the programme's terms) and the site's stylesheet. */
 @ApiExcludeController()
@@ -21,7 +22,7 @@ export class HomeController {
   @Public()
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const p = await this.program.view();
-    this.views.render('home', req, res, { program: p });
+    this.views.render('home', req, res, { program: p, bonus: BigInt(p.bonusAmount) > 0n, bonusInstead: p.bonusMode === 'instead' });
   }
 
   /** The stylesheet and the small scripts of the pages (templates/assets): nothing from a CDN. */

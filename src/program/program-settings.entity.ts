@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintColumn } from '../database/bigint';
 
+/** How the one-off bonus combines with the recurring percentage. */
+export type BonusMode = 'in_addition' | 'instead';
+export const BONUS_MODES: readonly BonusMode[] = ['in_addition', 'instead'];
+
 /** The one partner program (a single row, id = 1). */
 @Entity('program_settings')
 export class ProgramSettings {
@@ -37,6 +41,13 @@ export class ProgramSettings {
   /** IANA time zone of the program: months and dates on pages are counted in it (default UTC). */
   @Column({ name: 'time_zone', type: 'text', default: 'UTC' })
   timeZone: string;
+  /** One-off bonus per converted supplier, minor units of the program's currency; 0 = none. */
+  @Column({ name: 'bonus_amount', type: 'bigint', transformer: bigintColumn, default: 0 })
+  bonusAmount: bigint;
+
+  /** `in_addition`: the bonus and the recurring percentage; `instead`: the bonus only. */
+  @Column({ name: 'bonus_mode', type: 'text', default: 'in_addition' })
+  bonusMode: BonusMode;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { BONUS_MODES, BonusMode } from './program-settings.entity';
 
 export class UpdateProgramDto {
   @ApiPropertyOptional({ description: 'The program\'s name, its brand in pages and emails: 1–80 characters after trimming, no control characters', example: 'Handshake' })
@@ -59,6 +60,15 @@ export class UpdateProgramDto {
   @IsString()
   @MaxLength(64)
   timeZone?: string;
+  @ApiPropertyOptional({ description: 'One-off bonus per converted supplier (paid once, on its first payment), in minor units of the program currency, as an integer string; "0" = no bonus. Locked on each supplier when it redeems a code', example: '500000' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'bonusAmount must be a non-negative integer of minor units, as a string' })
+  bonusAmount?: string;
+
+  @ApiPropertyOptional({ description: 'How the bonus combines with the recurring percentage: in_addition (bonus and percentage) or instead (bonus only, no recurring commission; needs a bonusAmount above 0)', enum: BONUS_MODES })
+  @IsOptional()
+  @IsIn(BONUS_MODES)
+  bonusMode?: BonusMode;
 
   @ApiPropertyOptional({ description: 'New offer agreement text; when it differs from the current one it becomes a new version' })
   @IsOptional()
@@ -104,6 +114,10 @@ export class ProgramView {
   payoutMinimum: string;
   @ApiProperty({ description: 'IANA time zone of the program' })
   timeZone: string;
+  @ApiProperty({ description: 'One-off bonus per converted supplier, minor units (integer string); "0" = none' })
+  bonusAmount: string;
+  @ApiProperty({ description: 'in_addition: bonus and recurring percentage; instead: bonus only', enum: BONUS_MODES })
+  bonusMode: BonusMode;
   @ApiProperty({ description: 'The offer version referrers accept now', type: OfferVersionView })
   currentOffer: OfferVersionView;
 }

@@ -6,6 +6,7 @@ export enum ProgramErrorCode {
   UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY',
   PROGRAM_TIME_ZONE_INVALID = 'PROGRAM_TIME_ZONE_INVALID',
   OFFER_TEXT_UNCHANGED = 'OFFER_TEXT_UNCHANGED',
+  BONUS_REQUIRED = 'BONUS_REQUIRED',
 }
 
 export class ProgramException extends DomainException<ProgramErrorCode> {
@@ -15,6 +16,7 @@ export class ProgramException extends DomainException<ProgramErrorCode> {
       case ProgramErrorCode.PROGRAM_NAME_INVALID:
       case ProgramErrorCode.UNKNOWN_CURRENCY:
       case ProgramErrorCode.PROGRAM_TIME_ZONE_INVALID:
+      case ProgramErrorCode.BONUS_REQUIRED:
         return 400;
       case ProgramErrorCode.OFFER_TEXT_UNCHANGED:
         return 409;

@@ -43,7 +43,7 @@ export function normalizeTimeZone(raw: string): string {
 }
 
 /** The settings whose every change is recorded in program_settings_changes, in the order of the form. */
-export const RECORDED_FIELDS = ['name', 'currency', 'budgetBp', 'discountMinBp', 'discountMaxBp', 'commissionMonths', 'holdDays', 'payoutMinimum', 'timeZone'] as const;
+export const RECORDED_FIELDS = ['name', 'currency', 'budgetBp', 'discountMinBp', 'discountMaxBp', 'commissionMonths', 'holdDays', 'payoutMinimum', 'timeZone', 'bonusAmount', 'bonusMode'] as const;
 export type ProgramField = (typeof RECORDED_FIELDS)[number];
 
 /** One recorded change of one setting: values as text (null = none, e.g. unlimited months). */
@@ -143,6 +143,8 @@ export class ProgramService implements OnModuleInit {
       if (dto.holdDays !== undefined) s.holdDays = dto.holdDays;
       if (dto.payoutMinimum !== undefined) s.payoutMinimum = BigInt(dto.payoutMinimum);
       if (dto.timeZone !== undefined) s.timeZone = normalizeTimeZone(dto.timeZone);
+      if (dto.bonusAmount !== undefined) s.bonusAmount = BigInt(dto.bonusAmount);
+      if (dto.bonusMode !== undefined) s.bonusMode = dto.bonusMode;
       assertConsistent(s);
       const changed = RECORDED_FIELDS.map((field, i) => ({ field, before: before[i], after: fieldText(s, field) })).filter((c) => c.before !== c.after);
       s.updatedBy = actorId;
@@ -225,7 +227,10 @@ function zoneOrDefault(zone: string | null | undefined): string {
 }
 
 /** The bounds must nest: 0 ≤ min ≤ max ≤ budget ≤ 100%. */
-export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'>): void {
+export function assertConsistent(s: Pick<ProgramSettings, 'budgetBp' | 'discountMinBp' | 'discountMaxBp'> & Partial<Pick<ProgramSettings, 'bonusAmount' | 'bonusMode'>>): void {
+  if (s.bonusMode === 'instead' && (s.bonusAmount ?? 0n) <= 0n) {
+    throw new ProgramException(ProgramErrorCode.BONUS_REQUIRED, 'bonusMode "instead" replaces the recurring commission with the bonus: set a bonusAmount above 0', { field: 'bonusAmount' });
+  }
   if (s.discountMinBp > s.discountMaxBp) {
     throw new ProgramException(ProgramErrorCode.PROGRAM_INVALID, `discountMinBp (${s.discountMinBp}) exceeds discountMaxBp (${s.discountMaxBp})`, { field: 'discountMinBp' });
   }
@@ -249,6 +254,8 @@ function toView(s: ProgramSettings, offer: OfferVersion): ProgramView {
     holdDays: s.holdDays,
     payoutMinimum: s.payoutMinimum.toString(),
     timeZone: s.timeZone,
+    bonusAmount: s.bonusAmount.toString(),
+    bonusMode: s.bonusMode,
     currentOffer: offerView(offer),
   };
 }

@@ -68,7 +68,7 @@ export class ReconciliationRepository {
     return this.db.query(
       `SELECT p.id, p.occurred_at, p.cause, p.cause_ref, a.owner_id, a.kind, e.amount, e.currency
        FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id
-       WHERE p.cause IN ('invoice', 'refund', 'dispute', 'commission_correction') AND a.owner_id IS NOT NULL AND p.occurred_at >= $1 AND p.occurred_at < $2
+       WHERE p.cause IN ('invoice', 'refund', 'dispute', 'commission_correction', 'bonus', 'bonus_clawback') AND a.owner_id IS NOT NULL AND p.occurred_at >= $1 AND p.occurred_at < $2
        ORDER BY p.id, e.id`,
       [from, to],
     );

@@ -62,7 +62,7 @@ export class ReconciliationService {
     return view;
   }
 
-  /** Commission movements (accruals, refunds, disputes, corrections) on referrer accounts in the period. */
+  /** Commission movements (accruals, refunds, disputes, corrections, one-off bonuses and their clawbacks) on referrer accounts in the period. */
   async commissionsCsv(from: Date, to: Date): Promise<string> {
     const [rows, timeZone] = await Promise.all([this.repo.commissionMovements(from, to), this.program.timeZone()]);
     return toCsv(

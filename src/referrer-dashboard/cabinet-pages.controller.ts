@@ -78,6 +78,9 @@ export class CabinetPagesController {
       blockers: np.blockers.filter((b) => !covered(b.kind)),
       chart: this.chart(req, d),
       availableNegative: BigInt(d.earnings.available) < 0n,
+      // The bonus card: when the program offers a bonus, or the referrer holds one from earlier terms.
+      programBonus: BigInt(d.bonuses.programAmount) > 0n,
+      showBonuses: BigInt(d.bonuses.programAmount) > 0n || d.bonuses.count > 0,
       inTransit: BigInt(np.inTransit) > 0n,
     };
   }

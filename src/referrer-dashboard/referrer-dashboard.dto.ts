@@ -38,6 +38,17 @@ export class NextPayoutView {
   blockers: PayoutBlockerView[];
 }
 
+export class BonusesView {
+  @ApiProperty({ description: 'Suppliers whose first payment earned you a one-off bonus you still hold (not taken back)' })
+  count: number;
+  @ApiProperty({ description: 'Those bonuses together, pending or available, minor units (string)' })
+  amount: string;
+  @ApiProperty({ description: 'The bonus the program offers now for each new supplier\'s first payment, minor units (string); "0" = none' })
+  programAmount: string;
+  @ApiProperty({ description: 'in_addition: bonus and commission; instead: bonus only', enum: ['in_addition', 'instead'] })
+  programMode: 'in_addition' | 'instead';
+}
+
 export class ReferrerDashboardView {
   @ApiProperty({ description: 'ISO 4217 currency of every amount here (the program currency)' })
   currency: string;
@@ -51,6 +62,8 @@ export class ReferrerDashboardView {
   suppliersPaying: number;
   @ApiProperty({ description: 'Your balances, the same figures as GET /api/referrers/me/earnings for the program currency', type: EarningsView })
   earnings: EarningsView;
+  @ApiProperty({ description: 'One-off bonuses for suppliers\' first payments', type: BonusesView })
+  bonuses: BonusesView;
   @ApiProperty({ description: 'Earned per month for the last 12 months in the program time zone, oldest first, this month last', type: [MonthEarningsView] })
   months: MonthEarningsView[];
   @ApiProperty({ description: 'The next payout: when, how much, and what stands in its way', type: NextPayoutView })

@@ -25,13 +25,14 @@ export class ReferrerDashboardService {
   async dashboard(referrerId: string, now = new Date()): Promise<ReferrerDashboardView> {
     const [settings, timeZone] = await Promise.all([this.program.settings(), this.program.timeZone()]);
     const currency = settings.currency.trim();
-    const [all, months, holds, details, paths, email] = await Promise.all([
+    const [all, months, holds, details, paths, email, bonuses] = await Promise.all([
       this.earnings.earnings(referrerId),
       this.earnings.byMonth(referrerId, currency, timeZone, 12, now),
       this.earnings.holds(referrerId, currency),
       this.details.view(referrerId),
       this.links.paths({ referrerId, limit: 100, offset: 0 }),
       this.verification.stateOfReferrer(referrerId),
+      this.earnings.bonuses(referrerId, currency),
     ]);
     const earnings = all.find((e) => e.currency === currency) ?? all[0];
     const minimum = BigInt(settings.payoutMinimum);
@@ -45,6 +46,7 @@ export class ReferrerDashboardService {
       suppliersSignedUp: sum((c) => c.signUps),
       suppliersPaying: sum((c) => c.paying),
       earnings,
+      bonuses: { count: bonuses.count, amount: bonuses.amount.toString(), programAmount: settings.bonusAmount.toString(), programMode: settings.bonusMode },
       months,
       nextPayout: {
         state: plan.state,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintColumn } from '../database/bigint';
 
 /**
  * Supplier → referrer, with the split and program terms locked at redemption: later changes of the
@@ -30,6 +31,14 @@ export class SupplierAttribution {
 
   @Column({ type: 'char', length: 3 })
   currency: string;
+
+  /** The program's one-off bonus for this supplier's first payment (minor units; 0 = none), locked here. */
+  @Column({ name: 'bonus_amount', type: 'bigint', transformer: bigintColumn, default: 0 })
+  bonusAmount: bigint;
+
+  /** Locked with the bonus: `in_addition` (bonus + percentage) or `instead` (bonus only). */
+  @Column({ name: 'bonus_mode', type: 'text', default: 'in_addition' })
+  bonusMode: 'in_addition' | 'instead';
 
   /** 'link' when the code came from the /join?ref= cookie, 'code' when typed. */
   @Column({ type: 'text' })

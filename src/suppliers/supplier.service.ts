@@ -94,6 +94,8 @@ export class SupplierService {
         commissionBp: split.commissionBp,
         commissionMonths: settings.commissionMonths,
         currency: settings.currency,
+        bonusAmount: settings.bonusAmount,
+        bonusMode: settings.bonusMode,
         via,
       }),
     );

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { localizedDefaultText } from '../i18n/default-texts';
 import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, minorToDecimalString, pluralCategory } from '../money/money-format';
 import { moneyInputExample } from '../money/money-input';
 import '../common/errors/errors.messages';
@@ -34,6 +35,8 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
     const fixed = o.hash.decimals !== undefined;
     return formatBasisPointsPercent(root(o).locale, BigInt(bp as number), fixed ? Number(o.hash.decimals) : 2, !fixed);
   });
+  /** `{{localText offer.text}}`: a default offer or rules text in the reader's language (src/i18n/default-texts). */
+  hbs.registerHelper('localText', (text: unknown, o: Options) => (typeof text === 'string' ? localizedDefaultText(text, root(o).locale) : ''));
   hbs.registerHelper('count', (n: unknown, o: Options) => (given(n) ? formatCount(root(o).locale, n as number) : ''));
   hbs.registerHelper('date', (value: unknown, style: unknown, o?: Options) => {
     const opts = (o ?? style) as Options;

@@ -41,6 +41,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
     { href: '/admin', label: 'nav.adminHome' },
     { href: '/admin/settings', label: 'nav.adminProgram' },
     { href: '/admin/referrers', label: 'nav.adminReferrers' },
+    { href: '/admin/staff', label: 'nav.staff' },
     { href: '/finance/payouts', label: 'nav.payouts' },
     { href: '/console/campaigns', label: 'nav.campaigns' },
     { href: '/exchange/admin', label: 'nav.exchange' },

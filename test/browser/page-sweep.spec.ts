@@ -134,7 +134,19 @@ const PAGES: PageSpec[] = [
   // two-factor sign-in
   { who: Role.Referrer, name: 'account-two-factor', path: () => '/account/two-factor' },
   { who: Role.Finance, name: 'account-two-factor', path: () => '/account/two-factor' },
+  // staff (lane staff)
+  { who: Role.Admin, name: 'admin-staff', path: () => '/admin/staff' },
+  { who: Role.Admin, name: 'admin-staff-invite', path: () => '/admin/staff/invite' },
+  { who: Role.Finance, name: 'admin-staff-forbidden', path: () => '/admin/staff', status: 403 },
+  { who: 'anonymous', name: 'invite', path: () => `/invite/${inviteToken}` },
+  { who: 'anonymous', name: 'invite-invalid', path: () => '/invite/not-a-token', status: 410 },
+  { who: Role.Referrer, name: 'account-password', path: () => '/account/password' },
+  { who: Role.Supplier, name: 'account-password', path: () => '/account/password' },
+  { who: Role.Admin, name: 'account-password', path: () => '/account/password' },
 ];
+
+/** A live invitation link for the /invite/:token page (made in beforeAll; the page only reads it). */
+let inviteToken = '';
 
 /** GET routes that are not pages a person reads. */
 const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/docs/, /^\/health$/, /^\/metrics$/, /^\/console\/campaigns\/:id\/preview$/, /^\/admin\/outbox\/:id\/html$/];
@@ -162,6 +174,10 @@ function englishFragments(): { key: string; text: string }[] {
     t = await startTestApp('page_sweep', { env: { COOKIE_SECURE: 'false' } });
     base = t.config.publicBaseUrl;
     w = await buildWorld(t);
+    const invitee = `invitee-${Date.now()}@handshake.example`;
+    await fetch(`${t.url}/api/staff/invite`, { method: 'POST', headers: { authorization: `Bearer ${w.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: invitee, role: 'finance', locale: 'ru' }) });
+    const [mail] = await t.db.query(`SELECT text_body FROM mail_outbox WHERE to_address = $1`, [invitee]);
+    inviteToken = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1];
     browser = await launchBrowser();
     mkdirSync(SHOTS, { recursive: true });
   });

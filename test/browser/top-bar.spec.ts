@@ -40,6 +40,7 @@ import { startTestApp, TestApp } from '../support/test-app';
       ['/admin', null],
       ['/admin/settings', null],
       ['/admin/referrers', null],
+      ['/admin/staff', null],
       ['/finance/payouts', null],
       ['/console/campaigns', null],
       ['/exchange/admin', 'page'],
@@ -56,7 +57,7 @@ import { startTestApp, TestApp } from '../support/test-app';
     const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, javaScriptEnabled: false });
     await ctx.addCookies([{ name: 'hs_session', value: admin, url: base }, { name: 'lang', value: 'ru', url: base }]);
     const page = await ctx.newPage();
-    for (const path of ['/admin', '/admin/settings', '/admin/referrers']) {
+    for (const path of ['/admin', '/admin/settings', '/admin/referrers', '/admin/staff']) {
       await page.goto(`${base}${path}`);
       assert.deepEqual(await page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]'), [390, 390], `${path} folded`);
       await page.focus('#nav-toggle');
