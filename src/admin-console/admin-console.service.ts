@@ -39,9 +39,8 @@ export class AdminConsoleService {
   ) {}
 
   async dashboard(now = new Date()): Promise<AdminDashboard> {
-    const settings = await this.program.settings();
+    const [settings, timeZone] = await Promise.all([this.program.settings(), this.program.timeZone()]);
     const currency = settings.currency.trim();
-    const timeZone = settings.timeZone;
     const [y, m] = todayIn(timeZone, now);
     const thisMonth = monthPeriod(y, m, timeZone);
     const lastMonth = m === 1 ? monthPeriod(y - 1, 12, timeZone) : monthPeriod(y, m - 1, timeZone);

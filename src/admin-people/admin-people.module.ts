@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommissionsModule } from '../commissions/commissions.module';
 import { PayoutDetailsModule } from '../payout-details/payout-details.module';
+import { ProgramModule } from '../program/program.module';
 import { PromoCodesModule } from '../promo-codes/promo-codes.module';
 import { ReferrersModule } from '../referrers/referrers.module';
 import { SplitsModule } from '../splits/splits.module';
@@ -11,7 +12,7 @@ import { AdminPeopleService } from './admin-people.service';
 
 /** The admin's pages about referrers and suppliers (search, a referrer's page, a supplier's page with the attribution change). */
 @Module({
-  imports: [CommissionsModule, PayoutDetailsModule, PromoCodesModule, ReferrersModule, SplitsModule, SuppliersModule],
+  imports: [ProgramModule, CommissionsModule, PayoutDetailsModule, PromoCodesModule, ReferrersModule, SplitsModule, SuppliersModule],
   controllers: [AdminPeoplePagesController],
   providers: [AdminPeopleService, AdminPeopleRepository],
 })

@@ -15,6 +15,7 @@ import { SplitService } from '../splits/split.service';
 import { AttributionService } from '../suppliers/attribution.service';
 import { SupplierService } from '../suppliers/supplier.service';
 import { Locale } from '../i18n/messages';
+import { ProgramService } from '../program/program.service';
 import { AdminPeopleRepository, PersonHit, PersonKind } from './admin-people.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +41,7 @@ export class AdminPeopleService {
     private readonly codes: PromoCodeService,
     private readonly splits: SplitService,
     private readonly attributions: AttributionService,
+    private readonly program: ProgramService,
   ) {}
 
   search(q: string, limit: number, offset: number, kinds?: PersonKind[]): Promise<{ rows: PersonHit[]; total: number }> {
@@ -64,7 +66,7 @@ export class AdminPeopleService {
     // The statement as events (one per posting), newest first, a page of them at a time.
     const all = statementEvents(await this.earnings.statement(id, currency, 1000, 0));
     const page = all.slice((statementPage - 1) * STATEMENT_PAGE, statementPage * STATEMENT_PAGE);
-    const contexts = await this.contexts.forPostings(page.map((e) => e.postingId));
+    const [contexts, timeZone] = await Promise.all([this.contexts.forPostings(page.map((e) => e.postingId)), this.program.timeZone()]);
     return {
       cabinet,
       splits,
@@ -76,7 +78,7 @@ export class AdminPeopleService {
       currency,
       statement: page.map((e: StatementEvent) => {
         const withContext = { ...e, context: contexts.get(e.postingId) ?? {} };
-        return { ...withContext, text: describeStatementEvent(locale, withContext, currency, 'staff') };
+        return { ...withContext, text: describeStatementEvent(locale, withContext, currency, 'staff', timeZone) };
       }),
       statementHasNext: all.length > statementPage * STATEMENT_PAGE,
       payout: {

@@ -73,7 +73,6 @@ export class ApiKeysPagesController {
         title: this.views.t(req, 'apiKeys.title'),
         keys: keys.map((k) => ({ ...k, roleLabel: this.views.t(req, `apiKeys.role.${k.role}`), revoked: k.revokedAt !== null })),
         roles: STAFF_ROLES.map((value) => ({ value, label: this.views.t(req, `apiKeys.role.${value}`), selected: value === (ctx.form?.role ?? Role.Finance) })),
-        timeZone: 'UTC',
         ...ctx,
       },
       status,

@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
+import { parseLocalDateTime } from '../common/zoned-dates';
 import { CreateCampaignDto, ScheduleCampaignDto, TestSendDto, UpdateCampaignDto } from './campaign.dto';
 import { CampaignService } from './campaign.service';
 import { AudienceService } from '../audiences/audience.service';
@@ -136,7 +137,8 @@ export class CampaignPagesController {
   @Roles(Role.Marketer, Role.Admin)
   async schedule(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, string>): Promise<void> {
     if (!body.at && body.confirm !== 'yes') return this.confirmSendNow(req, res, id);
-    const form = { ...body, at: body.at ? new Date(`${body.at}Z`).toISOString() : '' };
+    // The form's date and time are the program's wall clock (the label names the zone).
+    const form = { ...body, at: body.at ? (parseLocalDateTime(body.at, this.views.timeZone())?.toISOString() ?? String(body.at)) : '' };
     return this.action(async (i, b) => this.campaigns.schedule(i, (await parseForm(ScheduleCampaignDto, b)).at))(req, res, id, form);
   }
 

@@ -41,14 +41,16 @@ export class EarningsPagesController {
     const lines = await this.earnings.statement(referrerId, currency, 200, 0);
     const events = statementEvents(lines, await this.contexts.forPostings(lines.map((l) => l.postingId)));
     const locale = this.views.locale(req);
+    const timeZone = await this.program.timeZone();
     const program = balances.find((b) => b.currency === settings.currency.trim()) ?? balances[0];
     this.views.render('earnings', req, res, {
       title: this.views.t(req, 'commissions.title'),
+      timeZone,
       currency,
       suppliers: suppliers.map((s) => ({ ...s, stateKey: `commissions.state.${s.state}`, hasBonus: BigInt(s.bonusAmount) > 0n, bonusInstead: BigInt(s.bonusAmount) > 0n && s.bonusMode === 'instead' })),
       balances: balances.map((b) => ({ ...b, negative: BigInt(b.available) < 0n })),
       readiness: payoutReadiness(program.currency, BigInt(program.available), BigInt(settings.payoutMinimum), details.usable),
-      statement: events.map((e) => ({ ...e, text: describeStatementEvent(locale, e, currency), balanceKey: `commissions.balanceName.${e.balance}` })),
+      statement: events.map((e) => ({ ...e, text: describeStatementEvent(locale, e, currency, 'referrer', timeZone), balanceKey: `commissions.balanceName.${e.balance}` })),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { formatDate, formatMoney } from '../money/money-format';
+import { DEFAULT_TIME_ZONE, formatDate, formatMoney } from '../money/money-format';
 import { translate, Locale } from '../i18n/messages';
 import { StatementEvent } from './statement-events';
 import './commissions.messages';
@@ -8,7 +8,7 @@ import './commissions.messages';
  * referrer's earnings page and the admin's referrer page say the same thing, to the referrer
  * ("paid to your bank account") or, for staff, about them ("paid to the referrer's bank account").
  */
-export function describeStatementEvent(locale: Locale, e: StatementEvent, currency: string, voice: 'referrer' | 'staff' = 'referrer'): string {
+export function describeStatementEvent(locale: Locale, e: StatementEvent, currency: string, voice: 'referrer' | 'staff' = 'referrer', timeZone = DEFAULT_TIME_ZONE): string {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, key, params);
   const c = e.context;
   const abs = BigInt(e.amount) < 0n ? -BigInt(e.amount) : BigInt(e.amount);
@@ -17,7 +17,7 @@ export function describeStatementEvent(locale: Locale, e: StatementEvent, curren
     company: c.supplierCompany ?? t('statement.aSupplier'),
     amount: formatMoney(locale, e.amount, currency),
     amountAbs: formatMoney(locale, abs, currency),
-    until: formatDate(locale, c.holdEndsAt, 'dayMonth'),
+    until: formatDate(locale, c.holdEndsAt, 'dayMonth', timeZone),
     reason: c.failureReason ?? c.adjustmentReason ?? '',
   };
   let key: string = `statement.${e.kind}`;

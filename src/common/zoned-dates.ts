@@ -11,12 +11,44 @@ function offsetAt(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant as ISO 8601 with the zone's offset ("2026-03-01T01:30:00.000+03:00" in Moscow): the
+ * same instant, written as the zone's clock shows it; "…Z" when the zone is at UTC then.
+ */
+export function isoInZone(instant: Date, timeZone: string): string {
+  const offset = Math.round(offsetAt(instant, timeZone) / 60_000);
+  if (offset === 0) return instant.toISOString();
+  const local = new Date(instant.getTime() + offset * 60_000).toISOString().slice(0, -1);
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** The instant a calendar day (y, m 1–12, d) begins in the zone. */
 export function startOfDay(y: number, m: number, d: number, timeZone: string): Date {
-  const guess = Date.UTC(y, m - 1, d);
+  return wallClockInstant(y, m, d, 0, 0, timeZone);
+}
+
+/** The instant the zone's clocks show y-m-d h:mi (a time skipped by a DST change moves forward). */
+function wallClockInstant(y: number, m: number, d: number, h: number, mi: number, timeZone: string): Date {
+  const guess = Date.UTC(y, m - 1, d, h, mi);
   let t = guess - offsetAt(new Date(guess), timeZone);
   t = guess - offsetAt(new Date(t), timeZone);
   return new Date(t);
+}
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::00(?:\.0+)?)?$/;
+
+/**
+ * A form's date and time without a zone ("2026-03-01T09:30", as <input type="datetime-local">
+ * sends it) read as the zone's wall clock; null when it is not one.
+ */
+export function parseLocalDateTime(text: unknown, timeZone: string): Date | null {
+  const m = typeof text === 'string' ? LOCAL_DATE_TIME.exec(text.trim()) : null;
+  const day = m ? parseDay(m[1]) : null;
+  if (!m || !day) return null;
+  const [h, mi] = [Number(m[2]), Number(m[3])];
+  if (h > 23 || mi > 59) return null;
+  return wallClockInstant(...day, h, mi, timeZone);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

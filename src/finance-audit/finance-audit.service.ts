@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { toCsv } from '../common/csv/csv';
+import { ProgramService } from '../program/program.service';
 import { FinanceAuditEntry } from './finance-audit.entity';
 import { FinanceAuditQuery, FinanceAuditView } from './finance-audit.dto';
 
@@ -30,7 +31,10 @@ export interface AuditRecord {
 /** Who did what to which money, written in the same transaction as the change itself. */
 @Injectable()
 export class FinanceAuditService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly program: ProgramService,
+  ) {}
 
   async record(m: EntityManager, actor: AuthUser, rec: AuditRecord): Promise<void> {
     await m.insert(FinanceAuditEntry, {
@@ -75,10 +79,12 @@ export class FinanceAuditService {
   }
 
   async csv(q: FinanceAuditQuery): Promise<string> {
-    const rows = await this.list({ ...q, limit: q.limit ?? 100_000 });
+    const [rows, timeZone] = await Promise.all([this.list({ ...q, limit: q.limit ?? 100_000 }), this.program.timeZone()]);
+    // A file people open: times as the program's clock shows them (ISO 8601 with its offset).
     return toCsv(
       ['id', 'at', 'actor_email', 'actor_id', 'action', 'subject_type', 'subject_id', 'before', 'after', 'details'],
       rows.map((r) => [r.id, r.at, r.actorEmail, r.actorId, r.action, r.subjectType, r.subjectId, json(r.before), json(r.after), json(r.details)]),
+      { timeZone },
     );
   }
 }

@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
-import { DEFAULT_TIME_ZONE, formatMoney } from '../money/money-format';
+import { formatMoney } from '../money/money-format';
+import { ProgramService } from '../program/program.service';
 import { moneyInputExample } from '../money/money-input';
 import { pageError, pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
@@ -22,6 +23,7 @@ export class FinanceAdjustmentsPagesController {
   constructor(
     private readonly views: ViewService,
     private readonly page: FinanceAdjustmentsService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get()
@@ -92,7 +94,7 @@ export class FinanceAdjustmentsPagesController {
       res,
       {
         title: this.views.t(req, 'finance.adjust.title'),
-        timeZone: DEFAULT_TIME_ZONE,
+        timeZone: await this.program.timeZone(),
         canWrite: user.role === Role.Finance,
         currency,
         q,

@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
 import { FinanceAuditQuery } from '../finance-audit/finance-audit.dto';
-import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { ProgramService } from '../program/program.service';
 import { pageError, pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
@@ -26,7 +25,7 @@ export class FinanceAuditPagesController {
   @Get()
   @Roles(Role.Finance, Role.Admin)
   async page(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const timeZone = DEFAULT_TIME_ZONE;
+    const timeZone = await this.program.timeZone();
     const filters: AuditFilterInput = { actor: str(req.query.actor), action: str(req.query.action), from: str(req.query.from), to: str(req.query.to) };
     let query: FinanceAuditQuery = {};
     let error: ReturnType<typeof pageError>['error'] | undefined;

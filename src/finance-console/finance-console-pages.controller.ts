@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
-import { DEFAULT_TIME_ZONE, formatDate } from '../money/money-format';
+import { formatDate } from '../money/money-format';
+import { ProgramService } from '../program/program.service';
 import { ViewService } from '../web/view.service';
 import { FAILED_ITEMS_DAYS, FinanceConsoleService } from './finance-console.service';
 import { monthPeriod, monthText } from '../common/zoned-dates';
@@ -17,13 +18,14 @@ export class FinanceConsolePagesController {
   constructor(
     private readonly views: ViewService,
     private readonly console: FinanceConsoleService,
+    private readonly program: ProgramService,
   ) {}
 
   /** What needs action: batches to approve or execute, failed payments, negative balances, reconciliation. */
   @Get()
   @Roles(Role.Finance, Role.Admin)
   async dashboard(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const timeZone = DEFAULT_TIME_ZONE;
+    const timeZone = await this.program.timeZone();
     const d = await this.console.dashboard(user, timeZone);
     const [y, m] = d.reconciliation.month;
     const locale = this.views.locale(req);

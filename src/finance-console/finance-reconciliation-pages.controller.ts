@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
-import { DEFAULT_TIME_ZONE, formatDate } from '../money/money-format';
+import { formatDate } from '../money/money-format';
+import { ProgramService } from '../program/program.service';
 import { pageError } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { FinanceReconciliationPageService, RECONCILIATION_MAX_MONTHS } from './finance-reconciliation-page.service';
@@ -18,12 +19,13 @@ export class FinanceReconciliationPagesController {
   constructor(
     private readonly views: ViewService,
     private readonly reconciliation: FinanceReconciliationPageService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get()
   @Roles(Role.Finance, Role.Admin)
   async page(@Req() req: Request, @Res() res: Response, @CurrentUser() user: AuthUser): Promise<void> {
-    const timeZone = DEFAULT_TIME_ZONE;
+    const timeZone = await this.program.timeZone();
     const locale = this.views.locale(req);
     const typed = { from: str(req.query.from), to: str(req.query.to) };
     try {

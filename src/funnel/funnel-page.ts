@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { formatCount, formatDate, DEFAULT_TIME_ZONE } from '../money/money-format';
+import { formatCount, formatDate } from '../money/money-format';
 import { ViewService } from '../web/view.service';
 import { funnelSvg, timelineSvg } from './funnel-report';
 import { FunnelView } from './funnel.dto';
@@ -28,11 +28,11 @@ export function funnelPageData(views: ViewService, req: Request, f: FunnelView):
 }
 
 /** The opens-and-clicks-over-time chart of a campaign (null before it started). */
-export async function timelineChart(views: ViewService, req: Request, funnel: FunnelService, campaignId: string, timeZone?: string): Promise<string | null> {
+export async function timelineChart(views: ViewService, req: Request, funnel: FunnelService, campaignId: string): Promise<string | null> {
   const tl = await funnel.timeline(campaignId);
   if (!tl.from || !tl.to) return null;
   const locale = views.locale(req);
-  const zone = timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = views.timeZone(); // the program's, as the page names it
   const series = [
     { key: 'openPeople', kind: 'open', tone: 'people', values: tl.openPeople },
     { key: 'clickPeople', kind: 'click', tone: 'people', values: tl.clickPeople },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { ProgramModule } from '../program/program.module';
 import { MailerService } from './mailer.service';
 import { OutboxController } from './outbox.controller';
 import { OutboxPagesController } from './outbox-pages.controller';
@@ -13,7 +14,7 @@ import { JobsModule } from '../jobs/jobs.module';
 
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Module({
-  imports: [JobsModule, EmailTemplatesModule, EventsModule],
+  imports: [JobsModule, EmailTemplatesModule, EventsModule, ProgramModule],
   controllers: [OutboxController, OutboxPagesController, NotificationsPagesController, NotificationSettingsController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],

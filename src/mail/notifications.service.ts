@@ -7,6 +7,7 @@ import { EmailTemplateService, RenderedMessage } from '../email-templates/email-
 import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
 import { formatDate, formatMoney } from '../money/money-format';
+import { ProgramService } from '../program/program.service';
 import { Locale, LOCALES, translate } from '../i18n/messages';
 import { signEmailVerification } from '../common/crypto/email-verification-link';
 import { classifySmtpError, MailDelivery, MailerService, MailSendError } from './mailer.service';
@@ -84,6 +85,7 @@ export class NotificationService implements OnModuleInit {
     private readonly mailer: MailerService,
     private readonly templates: EmailTemplateService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly program: ProgramService,
   ) {}
 
   onModuleInit(): void {
@@ -368,7 +370,8 @@ export class NotificationService implements OnModuleInit {
   private async content(m: EntityManager, row: PendingRow, locale: Locale): Promise<Content | null> {
     const p = row.payload;
     const money = (amount: unknown, currency: unknown) => formatMoney(locale, BigInt(String(amount)), String(currency).trim());
-    const when = (d: unknown) => `${formatDate(locale, String(d), 'dateTime')} UTC`;
+    const zone = await this.program.timeZone(); // the program's, named after the time
+    const when = (d: unknown) => `${formatDate(locale, String(d), 'dateTime', zone)} (${zone})`;
     const referrer = async () => {
       const [r] = await m.query(`SELECT r.full_name, s.company_name FROM referrers r LEFT JOIN suppliers s ON s.id = $2 WHERE r.id = $1`, [p.referrerId, p.supplierId ?? null]);
       return { name: (r?.full_name as string) ?? '', company: (r?.company_name as string) ?? '' };

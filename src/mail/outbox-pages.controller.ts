@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
 import { Locale } from '../i18n/messages';
+import { formatDate } from '../money/money-format';
 import { ViewService } from '../web/view.service';
 import './mail.messages';
 import { OutboxService } from './outbox.service';
@@ -14,8 +15,9 @@ import { OutboxService } from './outbox.service';
  */
 export const OUTBOX_HTML_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
-function formatWhen(locale: Locale, d: Date): string {
-  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(d));
+/** A message's time in the program's zone (the page names it). */
+function formatWhen(locale: Locale, d: Date, timeZone: string): string {
+  return formatDate(locale, d, 'dateTime', timeZone);
 }
 
 /** Admin pages of the built-in outbox. */
@@ -41,7 +43,7 @@ export class OutboxPagesController {
       search,
       smtpOn: result.delivery === 'smtp',
       total: result.total,
-      items: result.items.map((m) => ({ ...m, iso: new Date(m.createdAt).toISOString(), when: formatWhen(locale, m.createdAt), kindLabel: this.views.t(req, `mail.kind.${m.kind}`) })),
+      items: result.items.map((m) => ({ ...m, iso: new Date(m.createdAt).toISOString(), when: formatWhen(locale, m.createdAt, this.views.timeZone()), kindLabel: this.views.t(req, `mail.kind.${m.kind}`) })),
       pageLabel: pages > 1 ? this.views.t(req, 'mail.outbox.page', { page, pages }) : '',
       newer: page > 1 ? qs(page - 1) : '',
       older: page < pages ? qs(page + 1) : '',
@@ -55,7 +57,7 @@ export class OutboxPagesController {
     const locale = this.views.locale(req);
     this.views.render('outbox-message', req, res, {
       title: m.subject,
-      message: { ...m, iso: new Date(m.createdAt).toISOString(), when: formatWhen(locale, m.createdAt), kindLabel: this.views.t(req, `mail.kind.${m.kind}`) },
+      message: { ...m, iso: new Date(m.createdAt).toISOString(), when: formatWhen(locale, m.createdAt, this.views.timeZone()), kindLabel: this.views.t(req, `mail.kind.${m.kind}`) },
       headers: Object.entries(m.headers).map(([name, value]) => ({ name, value })),
     });
   }

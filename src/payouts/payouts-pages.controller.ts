@@ -7,6 +7,8 @@ import { TwoFactorErrorCode, TwoFactorException } from '../auth/two-factor/two-f
 import { TwoFactorService } from '../auth/two-factor/two-factor.service';
 import '../auth/two-factor/two-factor.messages';
 import { formatDate, formatMoney } from '../money/money-format';
+import { monthPeriod, monthText, todayIn } from '../common/zoned-dates';
+import { ProgramService } from '../program/program.service';
 import { PayeesRepository } from './payees.repository';
 import { pageError, parseForm } from '../web/form';
 import { ViewService } from '../web/view.service';
@@ -16,13 +18,12 @@ import { MarkPayoutFailedDto, PayoutPreviewQuery } from './payouts.dto';
 import { PayoutsService } from './payouts.service';
 import './payouts.messages';
 
-/** Export links for the current calendar month (UTC). */
-function monthReports(locale: string): { period: string; query: string; month: string } {
-  const now = new Date();
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  const month = from.toISOString().slice(0, 7);
-  return { period: formatDate(locale, from, 'month'), query: `from=${from.toISOString()}&to=${to.toISOString()}`, month: `from=${month}&to=${month}` };
+/** Export links for the current calendar month in the program's time zone. */
+export function monthReports(locale: string, timeZone: string, now = new Date()): { period: string; query: string; month: string } {
+  const [y, m] = todayIn(timeZone, now);
+  const { from, to } = monthPeriod(y, m, timeZone);
+  const month = monthText(y, m);
+  return { period: formatDate(locale, from, 'month', timeZone), query: `from=${from.toISOString()}&to=${to.toISOString()}`, month: `from=${month}&to=${month}` };
 }
 
 /** Finance's payout console: preview → create → approve (second user) → execute → mark bank items. */
@@ -35,6 +36,7 @@ export class PayoutsPagesController {
     private readonly executor: PayoutExecutor,
     private readonly payees: PayeesRepository,
     private readonly twoFactor: TwoFactorService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get()
@@ -163,7 +165,7 @@ export class PayoutsPagesController {
         },
         batches: batches.map((b) => ({ ...b, statusKey: `payouts.status.${b.status}` })),
         canWrite: user.role === Role.Finance,
-        reports: monthReports(this.views.locale(req)),
+        reports: monthReports(this.views.locale(req), await this.program.timeZone()),
         ...ctx,
       },
       status,

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isKnownCurrency } from '../money/money';
+import { DEFAULT_TIME_ZONE } from '../money/money-format';
+import { ViewService } from '../web/view.service';
 import { OfferVersion } from './offer-version.entity';
 import { NewOfferVersionDto, OfferVersionView, ProgramView, UpdateProgramDto } from './program.dto';
 import { ProgramErrorCode, ProgramException } from './program.exception';
@@ -64,25 +66,42 @@ function fieldText(s: ProgramSettings, f: ProgramField): string | null {
 
 /** The program's terms; every rule on their consistency lives here. */
 @Injectable()
-export class ProgramService {
+export class ProgramService implements OnModuleInit {
   private cachedName = DEFAULT_PROGRAM_NAME;
+  private cachedZone = DEFAULT_TIME_ZONE;
   private nameLoadedAt = 0;
   private nameLoading?: Promise<string>;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    @Optional() private readonly views?: ViewService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // Pages rendered without an explicit zone (the `date` helper's default) take this one.
+    this.views?.useProgramTimeZone(() => this.timeZoneNow());
+    await this.refreshNamed().catch(() => undefined); // the first page already has the zone
+  }
 
   /** The program's name (its brand), read through a short cache. Pages and emails use this. */
   async programName(): Promise<string> {
-    if (Date.now() - this.nameLoadedAt < NAME_TTL_MS) return this.cachedName;
+    await this.refreshNamed();
+    return this.cachedName;
+  }
+
+  /** Name and time zone, read together through one short cache (one query per 15 s at most). */
+  private async refreshNamed(): Promise<void> {
+    if (Date.now() - this.nameLoadedAt < NAME_TTL_MS) return;
     this.nameLoading ??= this.db
-      .query(`SELECT name FROM program_settings WHERE id = $1`, [PROGRAM_ID])
-      .then((rows: { name: string }[]) => {
+      .query(`SELECT name, time_zone FROM program_settings WHERE id = $1`, [PROGRAM_ID])
+      .then((rows: { name: string; time_zone: string | null }[]) => {
         this.cachedName = rows[0]?.name ?? DEFAULT_PROGRAM_NAME;
+        this.cachedZone = zoneOrDefault(rows[0]?.time_zone);
         this.nameLoadedAt = Date.now();
         return this.cachedName;
       })
       .finally(() => (this.nameLoading = undefined));
-    return this.nameLoading;
+    await this.nameLoading;
   }
 
   /**
@@ -143,6 +162,7 @@ export class ProgramService {
       return toView(s, offer);
     }).then((view) => {
       this.cachedName = view.name;
+      this.cachedZone = zoneOrDefault(view.timeZone);
       this.nameLoadedAt = Date.now();
       return view;
     });
@@ -162,9 +182,20 @@ export class ProgramService {
     };
   }
 
-  /** The program's time zone (IANA name): months and dates on pages are counted in it. */
+  /**
+   * The program's time zone (IANA name; UTC when it has none): the one place that decides it.
+   * Months and days on pages, emails and CSV files are counted in it and times shown in it; the
+   * API's timestamps stay ISO UTC. Read through the name's short cache, so a page may ask freely.
+   */
   async timeZone(): Promise<string> {
-    return (await this.settings()).timeZone;
+    await this.refreshNamed();
+    return this.cachedZone;
+  }
+
+  /** The last known zone, without waiting (synchronous renderers); starts a refresh when stale. */
+  timeZoneNow(): string {
+    if (Date.now() - this.nameLoadedAt >= NAME_TTL_MS) void this.refreshNamed().catch(() => undefined);
+    return this.cachedZone;
   }
 
   async publishOffer(dto: NewOfferVersionDto, actorId: string): Promise<OfferVersionView> {
@@ -188,6 +219,11 @@ export class ProgramService {
     const current = await this.currentOffer(m);
     return m.save(m.create(OfferVersion, { version: (current?.version ?? 0) + 1, text: normalizeOfferText(text), createdBy: actorId }));
   }
+}
+
+/** A stored zone, or the fallback for a program without one. */
+function zoneOrDefault(zone: string | null | undefined): string {
+  return typeof zone === 'string' && zone.trim() !== '' ? zone.trim() : DEFAULT_TIME_ZONE;
 }
 
 /** The bounds must nest: 0 ≤ min ≤ max ≤ budget ≤ 100%. */

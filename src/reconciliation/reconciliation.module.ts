@@ -5,11 +5,12 @@ import { CommissionCheck } from './commission-check';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
+import { ProgramModule } from '../program/program.module';
 import { StripeModule } from '../stripe/stripe.module';
 import { TransferCheck } from './transfer-check';
 
 @Module({
-  imports: [StripeModule, FinanceAuditModule, CommissionsModule],
+  imports: [StripeModule, FinanceAuditModule, CommissionsModule, ProgramModule],
   controllers: [ReconciliationController],
   providers: [ReconciliationService, ReconciliationRepository, CommissionCheck, TransferCheck],
   exports: [ReconciliationService],

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthUser } from '../access/access.decorators';
 import { toCsv } from '../common/csv/csv';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
+import { ProgramService } from '../program/program.service';
 import { CommissionCheck } from './commission-check';
 import { ReconciliationView } from './reconciliation.dto';
 import { ReconciliationRepository } from './reconciliation.repository';
@@ -21,6 +22,7 @@ export class ReconciliationService {
     private readonly transfers: TransferCheck,
     private readonly repo: ReconciliationRepository,
     private readonly audit: FinanceAuditService,
+    private readonly program: ProgramService,
   ) {}
 
   /** Runs the comparison and records in the audit log who ran it, for which period, with what result. */
@@ -62,19 +64,21 @@ export class ReconciliationService {
 
   /** Commission movements (accruals, refunds, disputes, corrections, one-off bonuses and their clawbacks) on referrer accounts in the period. */
   async commissionsCsv(from: Date, to: Date): Promise<string> {
-    const rows = await this.repo.commissionMovements(from, to);
+    const [rows, timeZone] = await Promise.all([this.repo.commissionMovements(from, to), this.program.timeZone()]);
     return toCsv(
       ['posting_id', 'occurred_at', 'cause', 'invoice_or_ref', 'referrer_id', 'account', 'amount_minor', 'currency'],
       rows.map((r) => [r.id, r.occurred_at, r.cause, r.cause_ref, r.owner_id, r.kind, r.amount, r.currency.trim()]),
+      { timeZone },
     );
   }
 
   /** Payout items paid or failed in the period. */
   async payoutsCsv(from: Date, to: Date): Promise<string> {
-    const rows = await this.repo.resolvedPayoutItems(from, to);
+    const [rows, timeZone] = await Promise.all([this.repo.resolvedPayoutItems(from, to), this.program.timeZone()]);
     return toCsv(
       ['item_id', 'batch_id', 'referrer_id', 'email', 'method', 'amount_minor', 'currency', 'status', 'stripe_transfer_id', 'failure_reason', 'resolved_at'],
       rows.map((r) => [r.id, r.batch_id, r.referrer_id, r.email, r.method, r.amount, r.currency.trim(), r.status, r.stripe_transfer_id, r.failure_reason, r.resolved_at]),
+      { timeZone },
     );
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { dayText, todayIn } from '../common/zoned-dates';
 import { DEFAULT_TIME_ZONE } from '../money/money-format';
+import { ProgramService } from '../program/program.service';
 import { isWellFormedCode, normalizeCode } from '../promo-codes/code-format';
 import { classifyClick } from '../tracking/machine-detection';
 
@@ -33,6 +34,7 @@ export class LinkVisitCounter {
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly program: ProgramService,
   ) {}
 
   /**
@@ -48,7 +50,8 @@ export class LinkVisitCounter {
   async record(ref: string, v: LinkVisitor, now = new Date()): Promise<boolean> {
     const code = normalizeCode(ref);
     if (!isWellFormedCode(code)) return false;
-    const day = dayText(todayIn(DEFAULT_TIME_ZONE, now));
+    // A visitor-day is the program's calendar day (the zone is read through ProgramService's cache).
+    const day = dayText(todayIn(await this.program.timeZone().catch(() => DEFAULT_TIME_ZONE), now));
     const hash = this.hmac(`day|${day}|${code}|${this.visitorId(v)}`).slice(0, 32);
     const bot = classifyClick(v.userAgent, v.ip, v.method, null).machine;
     try {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EarningsService } from '../commissions/earnings.service';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
-import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { PayoutDetailsService } from '../payout-details/payout-details.service';
 import { ProgramService } from '../program/program.service';
 import { ReferralLinksRepository } from '../referral-links/referral-links.repository';
@@ -24,8 +23,7 @@ export class ReferrerDashboardService {
   ) {}
 
   async dashboard(referrerId: string, now = new Date()): Promise<ReferrerDashboardView> {
-    const timeZone = DEFAULT_TIME_ZONE;
-    const settings = await this.program.settings();
+    const [settings, timeZone] = await Promise.all([this.program.settings(), this.program.timeZone()]);
     const currency = settings.currency.trim();
     const [all, months, holds, details, paths, email, bonuses] = await Promise.all([
       this.earnings.earnings(referrerId),

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
-import { DEFAULT_TIME_ZONE } from '../money/money-format';
 import { pageNumber } from '../web/form';
 import { ViewService } from '../web/view.service';
 import { isSecurityEventKind, SECURITY_EVENT_KINDS } from './security-events';
@@ -30,7 +29,6 @@ export class SecurityLogPagesController {
     const link = (p: number) => `/admin/security?${new URLSearchParams({ ...kept, page: String(p) }).toString()}`;
     this.views.render('admin-security', req, res, {
       title: this.views.t(req, 'security.title'),
-      timeZone: DEFAULT_TIME_ZONE,
       filters: { kind, email },
       filtered: Object.keys(kept).length > 0,
       kinds: SECURITY_EVENT_KINDS.map((k) => ({ value: k, selected: k === kind })),

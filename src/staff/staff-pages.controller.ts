@@ -170,7 +170,6 @@ export class StaffPagesController {
       {
         title: this.views.t(req, 'staff.title'),
         staff: rows.map((r) => this.row(locale, r, user)),
-        timeZone: 'UTC',
         ...ctx,
       },
       status,

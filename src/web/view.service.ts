@@ -41,8 +41,8 @@ export class ViewService implements OnModuleInit {
   private readonly layout: Handlebars.TemplateDelegate;
   private readonly logger = new Logger('Views');
   private brandName = DEFAULT_BRAND;
-  /** The program's time zone (program_settings.time_zone), read with the brand. */
-  private programTimeZone = DEFAULT_TIME_ZONE;
+  /** The program's time zone, as ProgramService decides it (UTC until it registers). */
+  private programTimeZone: () => string = () => DEFAULT_TIME_ZONE;
   private brandLoadedAt = 0;
 
   constructor(
@@ -83,10 +83,19 @@ export class ViewService implements OnModuleInit {
       const [row] = (await this.db.query('SELECT * FROM program_settings WHERE id = 1')) as Record<string, unknown>[];
       const name = [row?.program_name, row?.brand_name, row?.name].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
       this.brandName = name?.trim() ?? DEFAULT_BRAND;
-      if (typeof row?.time_zone === 'string' && row.time_zone !== '') this.programTimeZone = row.time_zone;
     } catch (err) {
       this.logger.warn({ err }, 'could not read the program name');
     }
+  }
+
+  /** ProgramService registers where the zone comes from (the `date` helper's default on every page). */
+  useProgramTimeZone(source: () => string): void {
+    this.programTimeZone = source;
+  }
+
+  /** The program's time zone for a page that counts days or months (the one `date` shows them in). */
+  timeZone(): string {
+    return this.programTimeZone();
   }
 
   locale(req: Request, res?: Response): Locale {
@@ -102,7 +111,7 @@ export class ViewService implements OnModuleInit {
     const user = ctx.user ?? (req as { user?: PageContext['user'] }).user;
     const role = user?.role as Role | undefined;
     const data = {
-      timeZone: this.programTimeZone,
+      timeZone: this.programTimeZone(),
       ...ctx,
       locale,
       otherLocale: locale === 'en' ? 'ru' : 'en',

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { isoInZone } from '../zoned-dates';
 
 /**
  * The one CSV writer of the app (RFC 4180 through csv-stringify, CRLF line ends, a header row).
@@ -8,7 +9,8 @@ import { stringify } from 'csv-stringify/sync';
  * shows it as text instead of running it (an email `-2+3+cmd|'/Ccalc'!A0@x.ru` comes out as
  * `'-2+3+cmd|'/Ccalc'!A0@x.ru`). Numbers are not text: a JS number or bigint is written as it is,
  * and a decimal held as a string (money in major units) is marked with `csvNumber`, so `-66.67`
- * stays a number for the spreadsheet. Dates are ISO 8601.
+ * stays a number for the spreadsheet. Dates are ISO 8601: UTC, or with the offset of `timeZone`
+ * (the program's, for files people open) — the same instant either way.
  */
 export type CsvCell = string | number | bigint | boolean | Date | CsvNumber | null | undefined;
 
@@ -32,6 +34,8 @@ export interface CsvOptions {
   escapeFormulas?: boolean;
   /** Record delimiter; CRLF (RFC 4180) by default. */
   lineEnd?: '\r\n' | '\n';
+  /** Dates written as this zone's clock shows them, with its offset (the program's zone). */
+  timeZone?: string;
 }
 
 export function toCsv(header: string[], rows: CsvCell[][], opts: CsvOptions = {}): string {
@@ -40,7 +44,7 @@ export function toCsv(header: string[], rows: CsvCell[][], opts: CsvOptions = {}
     record_delimiter: opts.lineEnd === '\n' ? 'unix' : 'windows',
     cast: {
       boolean: (v) => String(v),
-      date: (v) => v.toISOString(),
+      date: (v) => (opts.timeZone ? isoInZone(v, opts.timeZone) : v.toISOString()),
       bigint: (v) => v.toString(),
       number: (v) => String(v),
       // A marked decimal is a number: the formula rule (which would prefix "-66.67") does not apply.

@@ -24,7 +24,8 @@ import { NewTagDto } from '../tags/tag.dto';
 import { TagService } from '../tags/tag.service';
 import { RulesService } from '../rules/rules.service';
 import { dayText, daysPeriod, parseDay, startOfDay } from '../../common/zoned-dates';
-import { DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatDate, formatMoney, formatRatio, minorToDecimalString } from '../../money/money-format';
+import { ProgramService } from '../../program/program.service';
+import { formatBasisPointsPercent, formatDate, formatMoney, formatRatio, minorToDecimalString } from '../../money/money-format';
 import { parsePercentInput } from '../../money/percent-input';
 import { ExchangeSettingsView, UpdateExchangeSettingsDto } from '../settings/settings.dto';
 import { FEE_PAYERS } from '../fees/fee';
@@ -65,6 +66,7 @@ export class ExchangePagesController {
     private readonly settings: ExchangeSettingsService,
     private readonly analytics: AnalyticsService,
     private readonly fees: FeeService,
+    private readonly program: ProgramService,
   ) {}
 
   @Get('join')
@@ -244,7 +246,8 @@ export class ExchangePagesController {
   @Roles(Role.Admin)
   async analyticsPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const locale = this.views.locale(req);
-    const period = analyticsPeriod(req.query);
+    const timeZone = await this.program.timeZone();
+    const period = analyticsPeriod(req.query, timeZone);
     const report = await this.analytics.report({ from: period.from, to: period.toExclusive });
     const byReceiver = report.byReceiver.map((r) => ({
       ...r,
@@ -255,11 +258,11 @@ export class ExchangePagesController {
     const shown =
       period.from || period.to
         ? this.views.t(req, 'exchange.period.shown', {
-            from: period.from ? formatDate(locale, period.from, 'date', DEFAULT_TIME_ZONE) : this.views.t(req, 'exchange.period.since'),
-            to: period.to ? formatDate(locale, period.to, 'date', DEFAULT_TIME_ZONE) : this.views.t(req, 'exchange.period.now'),
+            from: period.from ? formatDate(locale, period.from, 'date', timeZone) : this.views.t(req, 'exchange.period.since'),
+            to: period.to ? formatDate(locale, period.to, 'date', timeZone) : this.views.t(req, 'exchange.period.now'),
           })
         : null;
-    this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), report: { ...report, byReceiver }, period: { ...period, shown } });
+    this.views.render('exchange-analytics', req, res, { title: this.views.t(req, 'exchange.analytics.title'), timeZone, report: { ...report, byReceiver }, period: { ...period, shown } });
   }
 
 
@@ -414,7 +417,7 @@ function deskFilter(query: Request['query']): { qualification?: string; routingS
  * The analytics page's period from its date inputs (YYYY-MM-DD, both ends inclusive as people read
  * them) in the program's time zone (UTC until the program has one). A malformed date is ignored.
  */
-function analyticsPeriod(query: Request['query'], timeZone = DEFAULT_TIME_ZONE): { from: Date | null; to: Date | null; toExclusive: Date | null; fromText: string; toText: string } {
+function analyticsPeriod(query: Request['query'], timeZone: string): { from: Date | null; to: Date | null; toExclusive: Date | null; fromText: string; toText: string } {
   const fromDay = parseDay(query.from);
   const toDay = parseDay(query.to);
   const from = fromDay ? startOfDay(...fromDay, timeZone) : null;
