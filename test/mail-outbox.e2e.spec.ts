@@ -1,5 +1,6 @@
 import { NotificationService } from '../src/mail/notifications.service';
 import assert from 'node:assert/strict';
+import { EmailTemplateService } from '../src/email-templates/email-template.service';
 import request from 'supertest';
 import { Role } from '../src/access/role';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
@@ -248,7 +249,9 @@ describe('with SMTP_URL set (another instance on the same database), mail goes o
     await sink.waitFor(4);
     for (const to of ['smtp-test@handshake.example', 's1@retail.example', 's2@retail.example', r.email]) assert.equal(sink.to(to).length, 1, to);
     const payout = await sink.parse(sink.to(r.email)[0]);
-    const brand = (await request(withSmtp.url).get('/api/program').expect(200)).body.name;
+    // The brand this instance renders with (a rename on the other instance reaches it within 15 s).
+    const brand = withSmtp.app.get(EmailTemplateService).brand;
+    assert.ok(brand.length > 0);
     assert.ok((payout.text ?? '').includes(brand));
     assert.equal(await outboxCount(withSmtp), keptBefore, 'nothing more in the outbox');
     const page = await request(withSmtp.url).post(`/console/campaigns/${c.id}/test`).set(bearer(smtpMarketer)).type('form').send({ to: 'again@handshake.example' }).expect(303);
