@@ -107,7 +107,8 @@ export class PayoutsService {
    * Creates a batch and, in the same transaction, moves each item's amount from available to
    * payouts in transit (key payout-batch:<batch>:<referrer>), so the money cannot be in two batches.
    * Set-based: the available accounts are locked and read in one statement, items inserted in one,
-   * postings written by postMany.
+   * postings built from the items and written by the ledger in the database (postItemMoves), so the
+   * app holds no per-item rows.
    */
   async create(dto: CreatePayoutBatchDto, actor: AuthUser): Promise<PayoutBatchView> {
     const settings = await this.program.settings();
