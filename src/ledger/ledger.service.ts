@@ -27,6 +27,8 @@ import { verifyLedger } from './ledger-verify';
  * never lock. `postMany` writes a whole batch the same way in one call of `ledger_post_many`, taking
  * each account's lock once per batch instead of once per posting: the way to post from loops and
  * bulk jobs (a shared platform account otherwise serializes every posting on its row lock).
+ * `postOwnerMoves` is postMany for many two-line moves of one shape whose values an SQL source gives
+ * (payout batches): the same `ledger_post_many`, fed inside the database.
  */
 @Injectable()
 export class LedgerService {

@@ -21,8 +21,12 @@ export interface ItemMove {
  * causeRef the item id; lines available then in transit. Runs inside the caller's transaction, last
  * (the ledger holds the account locks until commit).
  */
-/** Items posted per statement (≈ 10 for 100,000 items): bounds the database's memory per call and the statement's length. */
-const CHUNK = 10_000;
+/**
+ * Items posted per statement. The app's memory no longer depends on it (nothing per item reaches
+ * the app); it bounds the database's memory per `ledger_post_many` call. One call for a batch of up to
+ * 100,000 items: 9.4–13.7 s for 88k items against 10.8–15.9 s in chunks of 10,000 (load 7–9).
+ */
+const CHUNK = 100_000;
 
 export async function postItemMoves(ledger: LedgerService, m: EntityManager, move: ItemMove): Promise<void> {
   if (!m.queryRunner?.isTransactionActive) throw new Error('postItemMoves must run inside a transaction');
