@@ -9,6 +9,8 @@
  *
  * The seeding runs in a child process (its own app instance on the same database), so the peak
  * memory printed is that of the app doing the preview and the batch, not of the bench's set-up.
+ * `peak by phase` gives rss, heap used and external memory per phase (sampled every 20 ms), to
+ * show which phase sets rss_mb.
  */
 import { fork } from 'node:child_process';
 import { Role } from '../src/access/role';
