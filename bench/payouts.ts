@@ -9,6 +9,8 @@
  *
  * The seeding runs in a child process (its own app instance on the same database), so the peak
  * memory printed is that of the app doing the preview and the batch, not of the bench's set-up.
+ * `peak by phase` gives rss, heap used and external memory per phase (sampled every 20 ms), to
+ * show which phase sets rss_mb.
  */
 import { fork } from 'node:child_process';
 import { Role } from '../src/access/role';
@@ -99,9 +101,25 @@ async function main(): Promise<void> {
     const { db, app } = env;
     const ledger = app.get(LedgerService);
     const seedMs = Date.now() - t0;
+    // Peak memory per phase (sampled every 20 ms): shows which phase sets rss_mb.
+    const mb = (n: number) => Math.round(n / 1048576);
+    let peak = { rss: 0, heap: 0, ext: 0 };
+    const sample = () => {
+      const u = process.memoryUsage();
+      peak = { rss: Math.max(peak.rss, u.rss), heap: Math.max(peak.heap, u.heapUsed), ext: Math.max(peak.ext, u.external + u.arrayBuffers) };
+    };
+    const sampler = setInterval(sample, 20);
+    const phases: string[] = [];
+    const phase = (name: string) => {
+      sample();
+      phases.push(`${name}:rss=${mb(peak.rss)},heap=${mb(peak.heap)},ext=${mb(peak.ext)}`);
+      peak = { rss: 0, heap: 0, ext: 0 };
+    };
+    phase('start');
     let report = await ledger.verify();
     if (!report.ok) throw new Error(`ledger:verify failed after seeding: ${report.firstDiscrepancy}`);
     await db.query('ANALYZE');
+    phase('verify');
 
     const staff = await app.get(StaffService).create('bench-finance@handshake.example', 'Quiet-Lantern-Orbit-57', Role.Finance);
     const actor = { id: staff.id, email: staff.email, role: Role.Finance };
@@ -110,17 +128,22 @@ async function main(): Promise<void> {
     let t = Date.now();
     const preview = await payouts.preview('RUB', actor, 1000);
     const previewMs = Date.now() - t;
+    phase('preview');
     t = Date.now();
     const batch = await payouts.create({ currency: 'RUB' }, actor);
     const createMs = Date.now() - t;
+    phase('create');
     if (batch.itemCount !== preview.eligibleCount) throw new Error(`batch has ${batch.itemCount} items, preview promised ${preview.eligibleCount}`);
     if (batch.total !== preview.eligibleTotal) throw new Error(`batch total ${batch.total} differs from the preview's ${preview.eligibleTotal}`);
     t = Date.now();
     report = await ledger.verify();
     const verifyMs = Date.now() - t;
+    phase('verify');
+    clearInterval(sampler);
     if (!report.ok) throw new Error(`ledger:verify failed after batch creation: ${report.firstDiscrepancy}`);
 
     console.log(`seed_ms=${seedMs} eligible=${preview.eligibleCount} excluded=${preview.excludedCount} (${JSON.stringify(preview.excludedByReason)}) batch_items=${batch.itemCount} verify_ms=${verifyMs} postings=${report.postings}`);
+    console.log(`peak by phase (MB): ${phases.join(' ')}`);
     console.log(`rss_mb=${peakRssMb()}`);
     console.log(`referrers=${N} preview_ms=${previewMs} create_ms=${createMs}`);
   } finally {

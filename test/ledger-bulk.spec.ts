@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { LedgerException } from '../src/ledger/ledger.exception';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { AccountKind, AccountRef, PostingCause, PostingRequest, PostingResult } from '../src/ledger/ledger.types';
+import { normalizePosting } from '../src/ledger/posting-rules';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -340,5 +341,87 @@ describe('concurrent postMany', () => {
     for (const owner of owners) assert.equal((await ledger.balances(owner, 'RUB')).pending, 100n * 3n + 10n * 5n);
     const report = await ledger.verify();
     assert.equal(report.ok, true, report.firstDiscrepancy);
+  });
+});
+
+describe('postOwnerMoves (bulk owner moves built in the database)', () => {
+  type Row = { key: string; ref: string; owner: string; amount: bigint };
+  const shape = { cause: PostingCause.Payout, description: 'Bulk move test', metadata: { batchId: 'b-1', n: 2 }, currency: 'RUB', from: AccountKind.ReferrerAvailable, to: AccountKind.PayoutsInTransit };
+  const source = (rows: Row[]) => ({
+    sql: `SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::uuid[], $5::bigint[]) AS x(ord, idempotency_key, cause_ref, owner_id, amount)`,
+    params: [rows.map((_, i) => rows.length - i), rows.map((r) => r.key), rows.map((r) => r.ref), rows.map((r) => r.owner), rows.map((r) => r.amount.toString())],
+  });
+  /** What post() would be given for a row (OwnerMoves' contract); rows are posted in ord order, here reversed. */
+  const asRequest = (r: Row): PostingRequest => ({
+    idempotencyKey: r.key,
+    cause: shape.cause,
+    causeRef: r.ref,
+    description: shape.description,
+    metadata: shape.metadata,
+    lines: [
+      { account: acct(shape.from, r.owner), amount: -r.amount },
+      { account: acct(shape.to, r.owner), amount: r.amount },
+    ],
+  });
+  const moves = (rows: Row[]) => t.db.transaction((m: EntityManager) => ledger.postOwnerMoves(m, { ...shape, source: source(rows) }));
+
+  async function funded(n: number): Promise<string[]> {
+    const owners = Array.from({ length: n }, () => randomUUID());
+    await bulk(owners.flatMap((o) => [commission(o, 1000n), release(o, 1000n)]));
+    return owners;
+  }
+
+  it('writes what postMany would: same hashes (a replay through postMany is created:false), lines, order, balances', async () => {
+    const owners = await funded(3);
+    const rows: Row[] = [
+      // Posted in ord order, the reverse of this list: the move back (-150) comes last.
+      { key: `move:${randomUUID()}`, ref: randomUUID(), owner: owners[0], amount: -150n },
+      { key: `move:${randomUUID()}`, ref: randomUUID(), owner: owners[2], amount: 1n },
+      { key: `move:${randomUUID()}`, ref: `po_X.1+2:3-4`, owner: owners[1], amount: 1000n },
+      { key: `move:${randomUUID()}`, ref: randomUUID(), owner: owners[0], amount: 400n },
+    ];
+    assert.deepEqual(await moves(rows), { count: 4, created: 4 });
+    const ordered = [...rows].reverse();
+    const stored: { idempotency_key: string; request_hash: string; cause: string; cause_ref: string; description: string; metadata: unknown; lines: string[] }[] = await t.db.query(
+      `SELECT p.idempotency_key, p.request_hash, p.cause, p.cause_ref, p.description, p.metadata,
+              array_agg(a.kind || ' ' || e.amount ORDER BY e.id) AS lines
+         FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id
+        WHERE p.idempotency_key = ANY($1::text[]) GROUP BY p.id ORDER BY p.id`,
+      [rows.map((r) => r.key)],
+    );
+    assert.deepEqual(
+      stored.map((p) => p.idempotency_key),
+      ordered.map((r) => r.key),
+      'posting ids follow ord',
+    );
+    for (const [i, p] of stored.entries()) {
+      const r = ordered[i];
+      assert.equal(p.request_hash, normalizePosting(asRequest(r)).requestHash, `hash of ${r.key}`);
+      assert.deepEqual([p.cause, p.cause_ref, p.description, p.metadata], [shape.cause, r.ref, shape.description, shape.metadata]);
+      assert.deepEqual(p.lines, [`${shape.from} ${-r.amount}`, `${shape.to} ${r.amount}`]);
+    }
+    const replay = await bulk(ordered.map(asRequest));
+    assert.ok(replay.every((x) => !x.created));
+    assert.deepEqual(await moves(rows), { count: 4, created: 0 }, 'a replay creates nothing');
+    assert.deepEqual(await ledger.balances(owners[0], 'RUB'), { currency: 'RUB', pending: 0n, available: 750n, disputed: 0n, inTransit: 250n, paid: 0n });
+    assert.ok((await ledger.verify()).ok);
+  });
+
+  it('refuses the whole call for a bad row, a repeated key, an overdraft or a conflicting replay; writes nothing', async () => {
+    const [owner] = await funded(1);
+    const ok = (): Row => ({ key: `move:${randomUUID()}`, ref: randomUUID(), owner, amount: 10n });
+    const before = await counts();
+    await refused(moves([ok(), { ...ok(), amount: 0n }]), 'LEDGER_INVALID_REQUEST', 0);
+    await refused(moves([ok(), { ...ok(), ref: 'has space' }]), 'LEDGER_INVALID_REQUEST', 0);
+    await refused(moves([ok(), { ...ok(), key: ' ' }]), 'LEDGER_INVALID_REQUEST', 0);
+    const twice = ok();
+    await refused(moves([twice, twice]), 'LEDGER_INVALID_REQUEST');
+    await refused(moves([ok(), { ...ok(), amount: 5000n }]), 'LEDGER_NEGATIVE_BALANCE', 0);
+    await refused(t.db.transaction((m: EntityManager) => ledger.postOwnerMoves(m, { ...shape, from: AccountKind.PlatformCommissionExpense, source: source([ok()]) })), 'LEDGER_INVALID_LINES');
+    assert.deepEqual(await counts(), before);
+    const posted = ok();
+    await moves([posted]);
+    await refused(moves([ok(), { ...posted, amount: 11n }]), 'IDEMPOTENCY_CONFLICT', 0);
+    assert.deepEqual(await moves([]), { count: 0, created: 0 });
   });
 });

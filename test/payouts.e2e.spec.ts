@@ -378,6 +378,21 @@ describe('clawbacks and limits', () => {
     assert.equal(detail.body.items.find((i: any) => i.referrerId === r.id).amount, '110000', 'only the net balance is paid');
     await request(t.url).post(`/api/payouts/batches/${created.body.id}/cancel`).set(auth(alice.token)).expect(200);
     assert.deepEqual(await balancesOf(t, r.id), { available: 110_000n, inTransit: 0n, paid: 150_000n });
+    // The set-based release wrote exactly what LedgerService.post would have: replaying it is a no-op.
+    const itemId: string = detail.body.items.find((i: any) => i.referrerId === r.id).id;
+    const replay = await t.db.transaction((m) =>
+      t.app.get(LedgerService).post(m, {
+        idempotencyKey: `payout-cancel:${itemId}`,
+        cause: PostingCause.Payout,
+        causeRef: itemId,
+        description: 'replay',
+        lines: [
+          { account: { kind: AccountKind.ReferrerAvailable, ownerId: r.id, currency: 'RUB' }, amount: 110_000n },
+          { account: { kind: AccountKind.PayoutsInTransit, ownerId: r.id, currency: 'RUB' }, amount: -110_000n },
+        ],
+      }),
+    );
+    assert.equal(replay.created, false);
     await clawBack(t, r.id, 110_000n);
   });
 });

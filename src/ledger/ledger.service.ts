@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
 import {
   AccountKind,
+  OwnerMoves,
   PostingCause,
   PostingRequest,
   PostingResult,
@@ -12,7 +13,7 @@ import {
   StatementPage,
   VerifyReport,
 } from './ledger.types';
-import { isCurrency, isUuid, NormalizedPosting, normalizePosting, OVERDRAFT_CAUSES } from './posting-rules';
+import { canonicalMoveTemplate, isCurrency, isUuid, MAX_IDEMPOTENCY_KEY_LENGTH, NormalizedPosting, normalizePosting, OVERDRAFT_CAUSES } from './posting-rules';
 import { verifyLedger } from './ledger-verify';
 
 /**
@@ -26,6 +27,8 @@ import { verifyLedger } from './ledger-verify';
  * never lock. `postMany` writes a whole batch the same way in one call of `ledger_post_many`, taking
  * each account's lock once per batch instead of once per posting: the way to post from loops and
  * bulk jobs (a shared platform account otherwise serializes every posting on its row lock).
+ * `postOwnerMoves` is postMany for many two-line moves of one shape whose values an SQL source gives
+ * (payout batches): the same `ledger_post_many`, fed inside the database.
  */
 @Injectable()
 export class LedgerService {
@@ -171,6 +174,102 @@ export class LedgerService {
       seen.add(u);
       return { postingId: row.posting_ids[u], created: first && row.created[u] };
     });
+  }
+
+  /**
+   * Many two-line owner moves (OwnerMoves) with postMany's semantics for the requests they describe,
+   * built and posted by one statement: the source rows are read, checked, hashed (canonicalPosting's
+   * form, via canonicalMoveTemplate) and handed to `ledger_post_many` inside the database, so a bulk
+   * path (100,000 payout items) holds no per-posting data in the app. The shape (kinds, currency,
+   * cause, description, metadata) is checked by post()'s rules first; a source row post() would
+   * refuse (blank or over-long key, a causeRef that is not plain, no owner, a zero amount) or a key
+   * repeated in the source refuses the whole call before anything is written. A key already posted
+   * with the same lines is a replay (not counted as created); with other lines IDEMPOTENCY_CONFLICT.
+   * Returns how many rows the source gave and how many postings were created.
+   */
+  async postOwnerMoves(m: EntityManager, moves: OwnerMoves): Promise<{ count: number; created: number }> {
+    if (!m.queryRunner?.isTransactionActive) return m.transaction((tx) => this.postOwnerMoves(tx, moves));
+    const { cause, description, metadata, currency, from, to } = moves;
+    if (from === to) throw new LedgerException(LedgerErrorCode.LEDGER_INVALID_LINES, 'an owner move needs two different account kinds');
+    // The shape as one sample request: post()'s rules for kinds (owner kinds), currency, cause, description, metadata.
+    const sample = normalizePosting({
+      idempotencyKey: 'owner-move',
+      cause,
+      causeRef: 'owner-move',
+      description,
+      metadata,
+      lines: [
+        { account: { kind: from, ownerId: '00000000-0000-0000-0000-000000000000', currency }, amount: -1n },
+        { account: { kind: to, ownerId: '00000000-0000-0000-0000-000000000000', currency }, amount: 1n },
+      ],
+    });
+    const params: unknown[] = [...moves.source.params];
+    const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+    const value = { ref: 's.cause_ref', owner: 's.owner_id::text', from: '(-s.amount)::text', to: 's.amount::text' } as const;
+    const canonical = canonicalMoveTemplate(sample.cause, from, to, currency)
+      .map((piece) => (typeof piece === 'string' ? param(piece, 'text') : value[piece.value]))
+      .join(' || ');
+    const n = 'agg.n';
+    let row: { count: number; bad_index: number | null; bad_key: string | null; repeated: boolean; conflict_index: number | null; conflict_key: string | null; conflict_posting: string | null; created: number };
+    try {
+      [row] = await m.query(
+        `WITH src AS MATERIALIZED (
+           SELECT row_number() OVER (ORDER BY s.ord)::int AS n, s.idempotency_key::text AS idempotency_key, s.cause_ref::text AS cause_ref, s.owner_id::uuid AS owner_id, s.amount::bigint AS amount
+             FROM (${moves.source.sql}) s),
+         agg AS (
+           SELECT count(*)::int AS n,
+                  min(s.n) FILTER (WHERE NOT coalesce(s.idempotency_key ~ '\\S' AND length(s.idempotency_key) <= ${MAX_IDEMPOTENCY_KEY_LENGTH} AND s.cause_ref ~ '^[A-Za-z0-9_:.+-]+$'
+                                              AND s.owner_id IS NOT NULL AND s.amount <> 0 AND s.amount > -9223372036854775807, false)) AS bad_index,
+                  count(DISTINCT s.idempotency_key) < count(*) AS repeated,
+                  array_agg(s.idempotency_key ORDER BY s.n) AS keys,
+                  array_agg(encode(sha256(convert_to(${canonical}, 'UTF8')), 'hex') ORDER BY s.n) AS hashes,
+                  array_agg(s.cause_ref ORDER BY s.n) AS refs
+             FROM src s),
+         lines AS (
+           SELECT array_agg(s.n ORDER BY s.n, l.side) AS lp,
+                  array_agg(CASE l.side WHEN 1 THEN ${param(from, 'text')} ELSE ${param(to, 'text')} END ORDER BY s.n, l.side) AS kinds,
+                  array_agg(s.owner_id ORDER BY s.n, l.side) AS owners,
+                  array_agg(CASE l.side WHEN 1 THEN -s.amount ELSE s.amount END ORDER BY s.n, l.side) AS amounts
+             FROM src s CROSS JOIN (VALUES (1), (2)) AS l(side))
+         SELECT agg.n AS count, agg.bad_index, (SELECT s.idempotency_key FROM src s WHERE s.n = agg.bad_index) AS bad_key, coalesce(agg.repeated, false) AS repeated,
+                r.conflict_index, agg.keys[r.conflict_index] AS conflict_key, r.posting_ids[r.conflict_index]::text AS conflict_posting,
+                (SELECT count(*) FROM unnest(r.created) AS c WHERE c)::int AS created
+           FROM agg CROSS JOIN lines
+           CROSS JOIN LATERAL ledger_post_many(
+             CASE WHEN agg.bad_index IS NULL AND NOT agg.repeated THEN agg.keys END, agg.hashes,
+             array_fill(${param(sample.cause, 'text')}, ARRAY[${n}]), agg.refs, array_fill(${param(sample.description, 'text')}, ARRAY[${n}]),
+             array_fill(NULL::timestamptz, ARRAY[${n}]), array_fill(${param(JSON.stringify(sample.metadata), 'jsonb')}, ARRAY[${n}]),
+             array_fill(${param(OVERDRAFT_CAUSES.has(sample.cause), 'boolean')}, ARRAY[${n}]),
+             lines.lp, lines.kinds, lines.owners, array_fill(${param(currency, 'text')}, ARRAY[2 * ${n}]), lines.amounts) r`,
+        params,
+      );
+    } catch (err) {
+      const pg = driverError(err);
+      if (pg.code === 'LG001' || pg.code === 'LG002') {
+        const details = pg.detail ? JSON.parse(pg.detail) : undefined;
+        const code = pg.code === 'LG001' ? LedgerErrorCode.LEDGER_NEGATIVE_BALANCE : LedgerErrorCode.IDEMPOTENCY_CONFLICT;
+        const rule = pg.code === 'LG001' ? '; only a clawback (refund, dispute), an adjustment or a lead fee may overdraw an owner account' : '';
+        throw new LedgerException(code, `request ${details?.index}: ${pg.message}${rule}`, details);
+      }
+      throw err;
+    }
+    if (row.bad_index !== null) {
+      const index = row.bad_index - 1;
+      throw new LedgerException(LedgerErrorCode.LEDGER_INVALID_REQUEST, `request ${index} (${row.bad_key ?? 'no key'}): a move needs a key of 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters, a plain causeRef, an owner and a nonzero amount`, {
+        index,
+        idempotencyKey: row.bad_key,
+      });
+    }
+    if (row.repeated) throw new LedgerException(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'an idempotency key is repeated among the moves');
+    if (row.conflict_index !== null) {
+      const index = row.conflict_index - 1;
+      throw new LedgerException(LedgerErrorCode.IDEMPOTENCY_CONFLICT, `request ${index}: idempotency key ${row.conflict_key} already posted different lines (posting ${row.conflict_posting})`, {
+        index,
+        idempotencyKey: row.conflict_key,
+        postingId: row.conflict_posting,
+      });
+    }
+    return { count: row.count, created: row.created };
   }
 
   /** A referrer's (or member's) balances in one currency; zeros for accounts never used. */

@@ -78,6 +78,26 @@ export interface PostingRequest {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * Many postings of one shape, each moving an amount between two accounts of one owner (payout
+ * reserves and releases): line 1 on kind `from` gets -amount, line 2 on kind `to` gets +amount.
+ * The per-posting values come from `source`, an SQL query run by the ledger inside the statement
+ * that posts them (nothing per posting passes through the app), yielding the columns
+ * `ord` (posting order), `idempotency_key` text, `cause_ref` text (letters, digits, `_ : . + -`),
+ * `owner_id` uuid and `amount` bigint (nonzero, may be negative). What post() would be given for a
+ * row: { idempotencyKey, cause, causeRef, description, metadata,
+ *   lines: [{ account: { kind: from, ownerId, currency }, amount: -amount }, { account: { kind: to, ownerId, currency }, amount }] }.
+ */
+export interface OwnerMoves {
+  cause: PostingCause;
+  description: string;
+  metadata?: Record<string, unknown>;
+  currency: string;
+  from: AccountKind;
+  to: AccountKind;
+  source: { sql: string; params: unknown[] };
+}
+
 export interface PostingResult {
   postingId: string;
   /** false when the idempotency key had already posted (nothing new written). */

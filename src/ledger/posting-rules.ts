@@ -95,6 +95,23 @@ export function canonicalPosting(cause: string, causeRef: string, lines: Normali
   return JSON.stringify({ cause, causeRef, lines: keyed.map((k) => k.fields) });
 }
 
+/**
+ * canonicalPosting of a two-line owner move (see OwnerMoves), as text pieces around the per-posting
+ * values: the template is canonicalPosting's own output for placeholder values, so the SQL that
+ * hashes bulk moves in the database follows this one function. `ref` is the causeRef, `owner` the
+ * owner uuid, `from`/`to` the amounts of the lines on those kinds (as written by bigint::text).
+ * The placeholders cannot clash with a kind, a cause or a currency (validated names).
+ */
+export function canonicalMoveTemplate(cause: PostingCause, from: AccountKind, to: AccountKind, currency: string): (string | { value: 'ref' | 'owner' | 'from' | 'to' })[] {
+  const amount = (name: string) => ({ toString: () => `<<${name}>>` }) as unknown as bigint;
+  const line = (kind: AccountKind, name: string): NormalizedLine => ({ key: '', account: { kind, ownerId: '<<owner>>', currency }, amount: amount(name) });
+  const text = canonicalPosting(cause, '<<ref>>', [line(from, 'from'), line(to, 'to')]);
+  return text
+    .split(/(<<(?:ref|owner|from|to)>>)/)
+    .filter((piece) => piece !== '')
+    .map((piece) => (/^<<\w+>>$/.test(piece) ? { value: piece.slice(2, -2) as 'ref' | 'owner' | 'from' | 'to' } : piece));
+}
+
 /** Checks a request and returns it normalized, or throws LedgerException. */
 export function normalizePosting(req: PostingRequest): NormalizedPosting {
   if (!req || typeof req !== 'object') invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'a posting request is required');

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
-import { AccountKind, PostingCause, PostingRequest } from '../ledger/ledger.types';
+import { AccountKind, PostingCause } from '../ledger/ledger.types';
 
 export interface ItemMove {
   batchId: string;
@@ -13,38 +13,40 @@ export interface ItemMove {
 }
 
 /**
- * One ledger posting per payout item of a batch, written by LedgerService.postMany in chunks (the
- * ledger's own validation, request hashes, locking and overdraft rule; a batch of 100,000 items is a
- * handful of statements). Keys: `payout-batch:<batch>:<referrer>` when reserving (one item per
- * referrer and batch), `payout-cancel:<item>` when releasing; cause payout, causeRef the item id.
- * Runs inside the caller's transaction, last (postMany holds the account locks until commit).
+ * One ledger posting per payout item of a batch, written by LedgerService.postOwnerMoves in chunks:
+ * the ledger reads each chunk of items with the query below and builds, checks, hashes and posts
+ * them inside the database (post()'s rules, request hashes, locking and overdraft rule), so a batch
+ * of 100,000 items holds no item rows in the app. Keys: `payout-batch:<batch>:<referrer>` when
+ * reserving (one item per referrer and batch), `payout-cancel:<item>` when releasing; cause payout,
+ * causeRef the item id; lines available then in transit. Runs inside the caller's transaction, last
+ * (the ledger holds the account locks until commit).
  */
-/** Items posted per postMany call: bounds the app's memory for 100,000-item batches (≈ 10 calls). */
-const CHUNK = 10_000;
+/**
+ * Items posted per statement. The app's memory no longer depends on it (nothing per item reaches
+ * the app); it bounds the database's memory per `ledger_post_many` call. One call for a batch of up to
+ * 100,000 items: 9.4–13.7 s for 88k items against 10.8–15.9 s in chunks of 10,000 (load 7–9).
+ */
+const CHUNK = 100_000;
 
 export async function postItemMoves(ledger: LedgerService, m: EntityManager, move: ItemMove): Promise<void> {
   if (!m.queryRunner?.isTransactionActive) throw new Error('postItemMoves must run inside a transaction');
   const reserve = move.direction === 'reserve';
   for (let offset = 0; ; offset += CHUNK) {
-    const items: { id: string; referrer_id: string; amount: bigint }[] = await m.query(
-      `SELECT id, referrer_id, amount FROM payout_items WHERE batch_id = $1 AND status = $2 ORDER BY id LIMIT $3 OFFSET $4`,
-      [move.batchId, move.itemStatus, CHUNK, offset],
-    );
-    if (items.length === 0) return;
-    const requests = items.map(
-      (i): PostingRequest => ({
-        idempotencyKey: reserve ? `payout-batch:${move.batchId}:${i.referrer_id}` : `payout-cancel:${i.id}`,
-        cause: PostingCause.Payout,
-        causeRef: i.id,
-        description: move.description,
-        lines: [
-          { account: { kind: AccountKind.ReferrerAvailable, ownerId: i.referrer_id, currency: move.currency }, amount: reserve ? -i.amount : i.amount },
-          { account: { kind: AccountKind.PayoutsInTransit, ownerId: i.referrer_id, currency: move.currency }, amount: reserve ? i.amount : -i.amount },
-        ],
-        metadata: { batchId: move.batchId },
-      }),
-    );
-    await ledger.postMany(m, requests);
-    if (items.length < CHUNK) return;
+    const { count } = await ledger.postOwnerMoves(m, {
+      cause: PostingCause.Payout,
+      description: move.description,
+      metadata: { batchId: move.batchId },
+      currency: move.currency,
+      // Reserve: available -amount, in transit +amount; release: the other way round.
+      from: AccountKind.ReferrerAvailable,
+      to: AccountKind.PayoutsInTransit,
+      source: {
+        sql: `SELECT i.id AS ord, ${reserve ? `'payout-batch:' || $5::text || ':' || i.referrer_id::text` : `'payout-cancel:' || i.id::text`} AS idempotency_key,
+                     i.id::text AS cause_ref, i.referrer_id AS owner_id, ${reserve ? 'i.amount' : '-i.amount'} AS amount
+                FROM payout_items i WHERE i.batch_id = $1 AND i.status = $2 ORDER BY i.id LIMIT $3 OFFSET $4`,
+        params: reserve ? [move.batchId, move.itemStatus, CHUNK, offset, move.batchId] : [move.batchId, move.itemStatus, CHUNK, offset],
+      },
+    });
+    if (count < CHUNK) return;
   }
 }

@@ -11,6 +11,7 @@ import { EMAIL_CONFIRMED_SQL, USABLE_DETAILS_SQL } from '../payout-details/payou
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { ProgramService } from '../program/program.service';
 import { postItemMoves } from './item-postings';
+import { TopRows } from './top-rows';
 import { BatchStatus, PayoutBatch } from './payout-batch.entity';
 import { ItemStatus, PayoutItem } from './payout-item.entity';
 import { PayoutMailer } from './payout-mailer';
@@ -57,10 +58,13 @@ export class PayoutsService {
       `SELECT d.referrer_id, d.method, ${USABLE_DETAILS_SQL} AS usable, ${EMAIL_CONFIRMED_SQL} AS email_confirmed FROM payout_details d`,
     );
     const details = new Map(detailRows.map((d) => [d.referrer_id, d]));
-    const eligible: { referrerId: string; available: bigint; method: string }[] = [];
+    // Only the largest `limit` eligible rows are kept (a bounded heap, ties in balance order): a
+    // preview over 100,000 referrers holds counts and totals, not every row.
+    const eligible = new TopRows<{ referrerId: string; available: bigint; method: string }>(limit, (a, b) => a.available > b.available);
     const excluded: PayoutExcludedRowView[] = [];
     const excludedByReason: Record<string, number> = {};
     let total = 0n;
+    let eligibleCount = 0;
     for (const [referrerId, available] of balances) {
       if (available === 0n) continue;
       const d = details.get(referrerId);
@@ -75,18 +79,18 @@ export class PayoutsService {
         if (excluded.length < limit) excluded.push({ referrerId, available: available.toString(), reason });
       } else {
         total += available;
-        eligible.push({ referrerId, available, method: d!.method });
+        eligibleCount++;
+        eligible.offer({ referrerId, available, method: d!.method });
       }
     }
-    eligible.sort((a, b) => (b.available > a.available ? 1 : b.available < a.available ? -1 : 0));
     const view: PayoutPreviewView = {
       currency,
       minimum: minimum.toString(),
-      eligibleCount: eligible.length,
+      eligibleCount,
       eligibleTotal: total.toString(),
       excludedCount: Object.values(excludedByReason).reduce((a, b) => a + b, 0),
       excludedByReason,
-      eligible: eligible.slice(0, limit).map((e) => ({ referrerId: e.referrerId, available: e.available.toString(), method: e.method })),
+      eligible: eligible.sorted().map((e) => ({ referrerId: e.referrerId, available: e.available.toString(), method: e.method })),
       excluded,
     };
     await this.db.transaction((m) =>
@@ -104,7 +108,8 @@ export class PayoutsService {
    * Creates a batch and, in the same transaction, moves each item's amount from available to
    * payouts in transit (key payout-batch:<batch>:<referrer>), so the money cannot be in two batches.
    * Set-based: the available accounts are locked and read in one statement, items inserted in one,
-   * postings written by postMany.
+   * postings built from the items and written by the ledger in the database (postItemMoves), so the
+   * app holds no per-item rows.
    */
   async create(dto: CreatePayoutBatchDto, actor: AuthUser): Promise<PayoutBatchView> {
     const settings = await this.program.settings();
@@ -392,3 +397,4 @@ export class PayoutsService {
     );
   }
 }
+
