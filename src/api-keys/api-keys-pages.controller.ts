@@ -33,7 +33,7 @@ export class ApiKeysPagesController {
       const created = await this.keys.create(dto.name, dto.role, user);
       res.set('Cache-Control', 'no-store');
       // The key exists in clear only in this answer.
-      await this.render(req, res, { created: { ...created, roleLabel: this.views.t(req, `apiKeys.role.${created.role}`) } }, 201);
+      await this.render(req, res, { created: { ...created, roleLabel: this.views.t(req, `role.${created.role}`) } }, 201);
     } catch (err) {
       const { status, error } = pageError(err);
       await this.render(req, res, { error, form }, status);
@@ -71,8 +71,8 @@ export class ApiKeysPagesController {
       res,
       {
         title: this.views.t(req, 'apiKeys.title'),
-        keys: keys.map((k) => ({ ...k, roleLabel: this.views.t(req, `apiKeys.role.${k.role}`), revoked: k.revokedAt !== null })),
-        roles: STAFF_ROLES.map((value) => ({ value, label: this.views.t(req, `apiKeys.role.${value}`), selected: value === (ctx.form?.role ?? Role.Finance) })),
+        keys: keys.map((k) => ({ ...k, roleLabel: this.views.t(req, `role.${k.role}`), revoked: k.revokedAt !== null })),
+        roles: STAFF_ROLES.map((value) => ({ value, label: this.views.t(req, `role.${value}`), selected: value === (ctx.form?.role ?? Role.Finance) })),
         ...ctx,
       },
       status,

@@ -1,4 +1,5 @@
 import { registerMessages } from '../i18n/messages';
+import '../access/role.messages';
 
 registerMessages({
   en: {
@@ -26,9 +27,6 @@ registerMessages({
     'apiKeys.created.title': 'Your new key',
     'apiKeys.created.once': 'Copy the key now: it is shown only once and stored only as a hash.',
     'apiKeys.created.label': 'Key “{name}” ({role})',
-    'apiKeys.role.finance': 'Finance',
-    'apiKeys.role.marketer': 'Marketer',
-    'apiKeys.role.admin': 'Administrator',
     'apiKeys.done.revoked': 'Key revoked: requests with it are refused from now on.',
     'apiKeys.confirm.heading': 'Revoke this API key?',
     'apiKeys.confirm.question': 'Revoke “{name}” ({prefix})?',
@@ -60,9 +58,6 @@ registerMessages({
     'apiKeys.created.title': 'Новый ключ',
     'apiKeys.created.once': 'Скопируйте ключ сейчас: он показывается только один раз и хранится только в виде хеша.',
     'apiKeys.created.label': 'Ключ «{name}» ({role})',
-    'apiKeys.role.finance': 'Финансы',
-    'apiKeys.role.marketer': 'Маркетолог',
-    'apiKeys.role.admin': 'Администратор',
     'apiKeys.done.revoked': 'Ключ отозван: запросы с ним больше не принимаются.',
     'apiKeys.confirm.heading': 'Отозвать API-ключ?',
     'apiKeys.confirm.question': 'Отозвать «{name}» ({prefix})?',

@@ -1,4 +1,5 @@
 import { registerMessages } from '../i18n/messages';
+import '../access/role.messages';
 
 /** The admin's security log page. */
 registerMessages({
@@ -39,12 +40,6 @@ registerMessages({
     'security.kind.account_disabled': 'Account disabled',
     'security.kind.account_enabled': 'Account enabled again',
     'security.kind.staff_invited': 'Invited to the staff',
-    'role.referrer': 'Referrer',
-    'role.supplier': 'Supplier',
-    'role.partner': 'Partner company',
-    'role.finance': 'Finance',
-    'role.marketer': 'Marketer',
-    'role.admin': 'Administrator',
   },
   ru: {
     'security.title': 'Журнал безопасности',
@@ -83,11 +78,5 @@ registerMessages({
     'security.kind.account_disabled': 'Учётная запись отключена',
     'security.kind.account_enabled': 'Учётная запись снова включена',
     'security.kind.staff_invited': 'Приглашение в команду',
-    'role.referrer': 'Рекомендатель',
-    'role.supplier': 'Поставщик',
-    'role.partner': 'Компания-партнёр',
-    'role.finance': 'Финансы',
-    'role.marketer': 'Маркетолог',
-    'role.admin': 'Администратор',
   },
 });

@@ -1,4 +1,5 @@
 import { registerMessages } from '../i18n/messages';
+import '../access/role.messages';
 
 /** Staff management pages, the invitation page and mail, the account's password page, and the staff error codes. */
 registerMessages({
@@ -20,9 +21,6 @@ registerMessages({
     'staff.status.active': 'Active',
     'staff.status.invited': 'Invited',
     'staff.status.disabled': 'Disabled',
-    'staff.role.finance': 'Finance',
-    'staff.role.marketer': 'Marketer',
-    'staff.role.admin': 'Administrator',
     'staff.changeRole': 'Change role',
     'staff.newRole': 'New role for {email}',
     'staff.disable': 'Disable',
@@ -105,9 +103,6 @@ registerMessages({
     'staff.status.active': 'Активен',
     'staff.status.invited': 'Приглашён',
     'staff.status.disabled': 'Отключён',
-    'staff.role.finance': 'Финансы',
-    'staff.role.marketer': 'Маркетолог',
-    'staff.role.admin': 'Администратор',
     'staff.changeRole': 'Сменить роль',
     'staff.newRole': 'Новая роль для {email}',
     'staff.disable': 'Отключить',

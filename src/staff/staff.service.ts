@@ -181,5 +181,5 @@ const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 
 /** A staff role in words. */
 export function roleWords(locale: Locale, role: Role): string {
-  return translate(locale, `staff.role.${role}`);
+  return translate(locale, `role.${role}`);
 }
