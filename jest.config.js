@@ -12,5 +12,10 @@ module.exports = {
   // asserts on time.
   testTimeout: 600_000,
   maxWorkers: Number(process.env.TEST_CONCURRENCY) || 2,
+  // Each test file loads the app's ES-module graph anew (require(esm) inside Jest's vm contexts), and a
+  // long-lived worker keeps some of every file's heap: a worker that grew past this limit is
+  // replaced after its current file instead of running out of memory several files later.
+  workerIdleMemoryLimit: process.env.TEST_WORKER_MEMORY || '1GB',
+  logHeapUsage: true,
   verbose: true,
 };

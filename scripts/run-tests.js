@@ -77,7 +77,12 @@ async function main() {
   } catch {
     /* Jest did not get as far as writing results */
   }
-  if (summary) console.log(`Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`);
+  // A file that failed to run (a crashed worker, a syntax error) has no failed test in it: count it
+  // as one, so the last line never says 0 failed when Jest did not pass.
+  if (summary) {
+    const brokenFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')).length;
+    console.log(`Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests + brokenFiles} failed`);
+  }
   else console.log('Tests: 0 passed, 1 failed');
   process.exit(code);
 }
