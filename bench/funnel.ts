@@ -30,9 +30,10 @@ async function main(): Promise<void> {
     // Deterministic shape: 3% bounce, 30% machine-opened, 25% human-opened, 5% clicked.
     await timed('sends', () =>
       db.query(
-        `INSERT INTO campaign_sends (campaign_id, contact_id, email, status, attempts, sent_at, bounced_at, human_open_at, machine_open_at, human_click_at)
+        `INSERT INTO campaign_sends (campaign_id, contact_id, email, status, attempts, sent_at, bounced_at, human_open_at, machine_open_at, machine_open_reason, human_click_at)
          SELECT $1, ct.id, ct.email, CASE WHEN n % 33 = 0 THEN 'bounced' ELSE 'sent' END, 1, now() - interval '1 day',
-                CASE WHEN n % 33 = 0 THEN now() END, CASE WHEN n % 4 = 1 THEN now() END, CASE WHEN n % 10 < 3 THEN now() END, CASE WHEN n % 20 = 1 THEN now() END
+                CASE WHEN n % 33 = 0 THEN now() END, CASE WHEN n % 4 = 1 THEN now() END, CASE WHEN n % 10 < 3 THEN now() END,
+                CASE WHEN n % 10 < 2 THEN 'apple-privacy-proxy' WHEN n % 10 = 2 THEN 'scanner-agent' END, CASE WHEN n % 20 = 1 THEN now() END
            FROM (SELECT id, email, row_number() OVER () AS n FROM contacts WHERE audience_id = $2) ct`,
         [c.id, a.id],
       ),
@@ -55,6 +56,13 @@ async function main(): Promise<void> {
         [c.id],
       ),
     );
+    await timed('machine counters', () =>
+      db.query(
+        `INSERT INTO campaign_machine_counters (campaign_id, shard, stage, reason, n)
+         SELECT $1, 0, 'open', machine_open_reason, count(*) FROM campaign_sends WHERE campaign_id = $1 AND machine_open_at IS NOT NULL AND human_open_at IS NULL GROUP BY machine_open_reason`,
+        [c.id],
+      ),
+    );
     await db.query('ANALYZE');
     const [{ n: events }] = await db.query(`SELECT count(*)::bigint AS n FROM tracking_events`);
     await env.app.get(StaffService).create('bench-marketer@handshake.example', 'Quiet-Lantern-Orbit-57', Role.Marketer);
@@ -69,7 +77,7 @@ async function main(): Promise<void> {
       times.push(performance.now() - start);
       if (res.status !== 200) throw new Error(`funnel answered ${res.status}`);
     }
-    process.stdout.write(`events=${events} figures=${JSON.stringify(last.figures)} p95_ms=${percentile(times, 95).toFixed(1)}\n`);
+    process.stdout.write(`events=${events} figures=${JSON.stringify(last.figures)} machine=${JSON.stringify(last.machine)} p95_ms=${percentile(times, 95).toFixed(1)}\n`);
     process.stdout.write(`rss_mb=${peakRssMb()}\n`);
     process.stdout.write(`recipients=${RECIPIENTS} funnel_p50_ms=${percentile(times, 50).toFixed(1)}\n`);
   } finally {

@@ -154,6 +154,19 @@ describe('a whole campaign, from the list to paying suppliers (real sign-ups and
       [c.id],
     );
     assert.deepEqual(raw, { human: 9, machine: 2 });
+    // The machine counters by reason agree with the first machine hit of each machine-only send.
+    const byRawEvents = await t.db.query(
+      `SELECT stage, reason, count(*)::int AS n FROM (
+         SELECT 'open' AS stage, (SELECT coalesce(e.reason, '') FROM tracking_events e WHERE e.send_id = s.id AND e.machine ORDER BY e.created_at, e.id LIMIT 1) AS reason
+           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_open_at IS NOT NULL AND s.human_open_at IS NULL
+         UNION ALL
+         SELECT 'click', (SELECT coalesce(e.reason, '') FROM tracking_events e WHERE e.send_id = s.id AND e.machine AND e.kind = 'click' ORDER BY e.created_at, e.id LIMIT 1)
+           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_click_at IS NOT NULL AND s.human_click_at IS NULL
+       ) x GROUP BY stage, reason ORDER BY stage, reason`,
+      [c.id],
+    );
+    const byCounters = await t.db.query(`SELECT stage, reason, sum(n)::int AS n FROM campaign_machine_counters WHERE campaign_id = $1 GROUP BY stage, reason HAVING sum(n) <> 0 ORDER BY stage, reason`, [c.id]);
+    assert.deepEqual(byCounters, byRawEvents);
     const [events1] = await t.db.query(`SELECT count(*)::int AS n FROM tracking_events WHERE campaign_id = $1 AND kind IN ('open','click')`, [c.id]);
     assert.equal(events1.n, 10 + 9 + 1 + 1 + 7);
 

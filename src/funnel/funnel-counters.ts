@@ -56,3 +56,11 @@ export async function readCounters(m: EntityManager, campaignId: string): Promis
   const rows = await m.query(`SELECT ${sums} FROM campaign_counters WHERE campaign_id = $1`, [campaignId]);
   return rows[0] as CounterTotals;
 }
+
+/**
+ * Machine-only recipients of a campaign by stage and by the reason of their first machine hit
+ * (campaign_machine_counters, kept by the tracking batch; reason '' when none was recorded).
+ */
+export async function readMachineCounters(m: EntityManager, campaignId: string): Promise<{ stage: 'open' | 'click'; reason: string; n: number }[]> {
+  return m.query(`SELECT stage, reason, sum(n)::int AS n FROM campaign_machine_counters WHERE campaign_id = $1 GROUP BY stage, reason`, [campaignId]);
+}

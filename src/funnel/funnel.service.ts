@@ -4,7 +4,7 @@ import { returnedRows } from '../common/sql-rows';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DomainEvents } from '../events/domain-events';
 import { parseSendId, verifyToken } from '../common/tracking-token';
-import { bumpCounters, bumpManyCounters, readCounters } from './funnel-counters';
+import { bumpCounters, bumpManyCounters, readCounters, readMachineCounters } from './funnel-counters';
 import { figuresFrom, ratesFrom } from './funnel-report';
 import { FunnelMachineView, FunnelView, LeftOutView, MachineCausesView } from './funnel.dto';
 import { FunnelErrorCode, FunnelException } from './funnel.exception';
@@ -52,23 +52,13 @@ export class FunnelService implements OnModuleInit {
 
   /**
    * openedMachine and clickedMachine by cause: each machine-only recipient counts once, under the
-   * reason recorded with its first machine hit (for clicks, its first machine click). Reads the
-   * campaign's machine-only sends and one raw event each.
+   * reason recorded with its first machine hit (for clicks, its first machine click). Read from the
+   * machine counters the tracking batch keeps (a few rows per campaign, whatever its size).
    */
   private async machineCauses(m: EntityManager, campaignId: string): Promise<FunnelMachineView> {
-    const rows: { stage: 'open' | 'click'; reason: string | null; n: number }[] = await m.query(
-      `SELECT stage, reason, count(*)::int AS n FROM (
-         SELECT 'open' AS stage, (SELECT e.reason FROM tracking_events e WHERE e.send_id = s.id AND e.machine ORDER BY e.created_at, e.id LIMIT 1) AS reason
-           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_open_at IS NOT NULL AND s.human_open_at IS NULL
-         UNION ALL
-         SELECT 'click', (SELECT e.reason FROM tracking_events e WHERE e.send_id = s.id AND e.machine AND e.kind = 'click' ORDER BY e.created_at, e.id LIMIT 1)
-           FROM campaign_sends s WHERE s.campaign_id = $1 AND s.machine_click_at IS NOT NULL AND s.human_click_at IS NULL
-       ) x GROUP BY stage, reason`,
-      [campaignId],
-    );
     const zero = (): MachineCausesView => ({ privacyProxy: 0, scanner: 0, tooSoon: 0 });
     const out: FunnelMachineView = { opens: zero(), clicks: zero() };
-    for (const r of rows) out[r.stage === 'open' ? 'opens' : 'clicks'][machineCause(r.reason)] += r.n;
+    for (const r of await readMachineCounters(m, campaignId)) out[r.stage === 'open' ? 'opens' : 'clicks'][machineCause(r.reason || null)] += r.n;
     return out;
   }
 

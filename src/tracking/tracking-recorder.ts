@@ -38,6 +38,8 @@ const WRITERS = 2;
  * - `upd`: sets those first-event timestamps once;
  * - `counters`: bumps one counter shard by the difference each send makes ("machine" means a
  *   machine open / click and no human one: a recipient who is later seen by a person moves across);
+ * - `machine_counters`: the same difference for machine-only recipients by the reason of their first
+ *   machine hit (kept on the send, so a recipient who moves to people leaves the cause it was under);
  * - `ins`: every hit kept as a raw event.
  */
 const RECORD_BATCH = `
@@ -48,14 +50,18 @@ WITH hit AS (
   SELECT h.*, s.campaign_id, floor(extract(epoch FROM h.at - s.sent_at) * 1000)::bigint AS delay_ms
   FROM hit h JOIN campaign_sends s ON s.id = h.send_id
 ), event AS (
-  SELECT t.*, (t.kind = 'click' AND NOT t.machine AND coalesce(t.delay_ms < $9, true)) AS too_soon FROM timed t
+  SELECT v.*, CASE WHEN v.too_soon THEN 'too-soon-after-delivery' ELSE coalesce(v.reason, '') END AS final_reason FROM (
+    SELECT t.*, (t.kind = 'click' AND NOT t.machine AND coalesce(t.delay_ms < $9, true)) AS too_soon FROM timed t
+  ) v
 ), first AS (
   SELECT send_id,
          bool_or(machine OR too_soon) AS mo, bool_or(NOT (machine OR too_soon)) AS ho,
-         bool_or(kind = 'click' AND (machine OR too_soon)) AS mc, bool_or(kind = 'click' AND NOT (machine OR too_soon)) AS hc
+         bool_or(kind = 'click' AND (machine OR too_soon)) AS mc, bool_or(kind = 'click' AND NOT (machine OR too_soon)) AS hc,
+         (array_agg(final_reason ORDER BY at) FILTER (WHERE machine OR too_soon))[1] AS mo_reason,
+         (array_agg(final_reason ORDER BY at) FILTER (WHERE kind = 'click' AND (machine OR too_soon)))[1] AS mc_reason
   FROM event GROUP BY send_id
 ), locked AS (
-  SELECT s.id, f.mo, f.ho, f.mc, f.hc,
+  SELECT s.id, f.mo, f.ho, f.mc, f.hc, f.mo_reason, f.mc_reason, s.machine_open_reason AS mo_reason0, s.machine_click_reason AS mc_reason0,
          s.machine_open_at IS NOT NULL AS mo0, s.human_open_at IS NOT NULL AS ho0,
          s.machine_click_at IS NOT NULL AS mc0, s.human_click_at IS NOT NULL AS hc0
   FROM campaign_sends s JOIN first f ON f.send_id = s.id
@@ -68,9 +74,12 @@ WITH hit AS (
     machine_open_at = CASE WHEN l.mo AND NOT l.mo0 THEN now() ELSE s.machine_open_at END,
     human_open_at = CASE WHEN l.ho AND NOT l.ho0 THEN now() ELSE s.human_open_at END,
     machine_click_at = CASE WHEN l.mc AND NOT l.mc0 THEN now() ELSE s.machine_click_at END,
-    human_click_at = CASE WHEN l.hc AND NOT l.hc0 THEN now() ELSE s.human_click_at END
+    human_click_at = CASE WHEN l.hc AND NOT l.hc0 THEN now() ELSE s.human_click_at END,
+    machine_open_reason = CASE WHEN l.mo AND NOT l.mo0 THEN l.mo_reason ELSE s.machine_open_reason END,
+    machine_click_reason = CASE WHEN l.mc AND NOT l.mc0 THEN l.mc_reason ELSE s.machine_click_reason END
   FROM locked l WHERE s.id = l.id
   RETURNING s.campaign_id,
+    coalesce(l.mo_reason0, l.mo_reason, '') AS open_reason, coalesce(l.mc_reason0, l.mc_reason, '') AS click_reason,
     ((l.mo OR l.mo0) AND NOT (l.ho OR l.ho0))::int - (l.mo0 AND NOT l.ho0)::int AS opened_machine,
     (l.ho AND NOT l.ho0)::int AS opened_human,
     ((l.mc OR l.mc0) AND NOT (l.hc OR l.hc0))::int - (l.mc0 AND NOT l.hc0)::int AS clicked_machine,
@@ -82,9 +91,18 @@ WITH hit AS (
   UPDATE campaign_counters c SET opened_machine = c.opened_machine + d.om, opened_human = c.opened_human + d.oh,
     clicked_machine = c.clicked_machine + d.cm, clicked_human = c.clicked_human + d.ch
   FROM delta d WHERE c.campaign_id = d.campaign_id AND c.shard = $10 AND (d.om <> 0 OR d.oh <> 0 OR d.cm <> 0 OR d.ch <> 0)
+), machine_delta AS (
+  SELECT campaign_id, 'open' AS stage, open_reason AS reason, sum(opened_machine)::int AS n FROM upd WHERE opened_machine <> 0 GROUP BY campaign_id, open_reason
+  UNION ALL
+  SELECT campaign_id, 'click', click_reason, sum(clicked_machine)::int FROM upd WHERE clicked_machine <> 0 GROUP BY campaign_id, click_reason
+), machine_counters AS (
+  INSERT INTO campaign_machine_counters (campaign_id, shard, stage, reason, n)
+  SELECT campaign_id, $10, stage, reason, n FROM machine_delta WHERE n <> 0
+  ORDER BY campaign_id, stage, reason
+  ON CONFLICT (campaign_id, stage, reason, shard) DO UPDATE SET n = campaign_machine_counters.n + excluded.n
 ), ins AS (
   INSERT INTO tracking_events (send_id, campaign_id, kind, machine, reason, url, user_agent, ip, delay_ms, created_at)
-  SELECT send_id, campaign_id, kind, machine OR too_soon, CASE WHEN too_soon THEN 'too-soon-after-delivery' ELSE reason END,
+  SELECT send_id, campaign_id, kind, machine OR too_soon, nullif(final_reason, ''),
          url, user_agent, ip, delay_ms, at
   FROM event
 )
