@@ -88,8 +88,9 @@ export class LedgerService {
    * (stored or inside the batch) throws IDEMPOTENCY_CONFLICT and writes nothing. Accounts are got or
    * created and locked once, in id order; entries get running balance_after in request order; each
    * stored balance is updated once. The overdraft rule (the account's kind, the posting's clawback
-   * flag) is checked posting by posting against the running balances: a refusal (LEDGER_NEGATIVE_BALANCE, details.index) refuses the whole batch and,
-   * as with post(), leaves the caller's transaction unusable; so does a conflict on a key another
+   * flag) is checked posting by posting against the running balances: a refusal
+   * (LEDGER_NEGATIVE_BALANCE, details.index) refuses the whole batch and, as with post(), leaves the
+   * caller's transaction unusable; so does a conflict on a key another
    * transaction claimed during the call (rare). Posting ids follow request order. Locks are held until
    * the caller commits: call it last in the transaction.
    */

@@ -9,8 +9,8 @@ import { ledgerFunctionsSql } from '../src/ledger/ledger-functions';
  * `p_allow_overdraft` (same position and type) and ask ledger_may_overdraw for every account, not only
  * for owner accounts. The file drops and recreates the two (a parameter cannot be renamed in place).
  */
-export class LedgerOverdraftByKind1796410000000 implements MigrationInterface {
-  name = 'LedgerOverdraftByKind1796410000000';
+export class LedgerOverdraftByKind1796520000000 implements MigrationInterface {
+  name = 'LedgerOverdraftByKind1796520000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(ledgerFunctionsSql());
