@@ -156,9 +156,19 @@ describe('postMany', () => {
     assert.equal((err.details as { balance: string }).balance, '-9');
     assert.deepEqual(await counts(), before);
     // a clawback may take available below zero; a payout after it may not
-    await bulk([move(PostingCause.Refund, available, expense(), 70n, `refund:${randomUUID()}`)]);
+    await bulk([{ ...move(PostingCause.Refund, available, expense(), 70n, `refund:${randomUUID()}`), clawback: true }]);
     await refused(bulk([commission(owner, 5n), move(PostingCause.Payout, available, acct(AccountKind.PayoutsInTransit, owner), 1n, `payout:${randomUUID()}`)]), 'LEDGER_NEGATIVE_BALANCE', 1);
     assert.deepEqual(await ledger.balances(owner, 'RUB'), { currency: 'RUB', pending: 60n, available: -30n, disputed: 0n, inTransit: 0n, paid: 0n });
+    // the flag decides, not the cause: a refund without it is refused; in transit never goes below zero, even by a clawback
+    const more = await counts();
+    await refused(bulk([commission(owner, 5n), move(PostingCause.Refund, available, expense(), 1n, `refund:${randomUUID()}`)]), 'LEDGER_NEGATIVE_BALANCE', 1);
+    const transit = await refused(
+      bulk([{ ...move(PostingCause.Refund, available, expense(), 1n, `refund:${randomUUID()}`), clawback: true }, { ...move(PostingCause.Refund, acct(AccountKind.PayoutsInTransit, owner), expense(), 1n, `refund:${randomUUID()}`), clawback: true }]),
+      'LEDGER_NEGATIVE_BALANCE',
+      1,
+    );
+    assert.equal((transit.details as { kind: string }).kind, AccountKind.PayoutsInTransit);
+    assert.deepEqual(await counts(), more);
     assert.equal((await ledger.verify()).ok, true);
   });
 
@@ -193,7 +203,7 @@ function request(op: Op, owners: string[], currency: string, prefix: string): Po
     case 'release':
       return move(PostingCause.HoldRelease, a(AccountKind.ReferrerPending), a(AccountKind.ReferrerAvailable), amount, key);
     case 'refund':
-      return move(PostingCause.Refund, a(AccountKind.ReferrerAvailable), expense(currency), amount, key);
+      return { ...move(PostingCause.Refund, a(AccountKind.ReferrerAvailable), expense(currency), amount, key), clawback: true };
     case 'payout':
       return move(PostingCause.Payout, a(AccountKind.ReferrerAvailable), a(AccountKind.PayoutsInTransit), amount, key);
     case 'adjust': {
@@ -204,6 +214,7 @@ function request(op: Op, owners: string[], currency: string, prefix: string): Po
         cause: PostingCause.Adjustment,
         causeRef: key,
         description: 'adjust',
+        clawback: true,
         lines: [
           { account: a(AccountKind.ReferrerAvailable), amount },
           { account: acct(AccountKind.ReferrerAvailable, other, currency), amount: -1n },
@@ -417,6 +428,7 @@ describe('postOwnerMoves (bulk owner moves built in the database)', () => {
     const twice = ok();
     await refused(moves([twice, twice]), 'LEDGER_INVALID_REQUEST');
     await refused(moves([ok(), { ...ok(), amount: 5000n }]), 'LEDGER_NEGATIVE_BALANCE', 0);
+    await refused(t.db.transaction((m: EntityManager) => ledger.postOwnerMoves(m, { ...shape, clawback: true, from: AccountKind.PayoutsInTransit, to: AccountKind.ReferrerAvailable, source: source([ok()]) })), 'LEDGER_NEGATIVE_BALANCE', 0);
     await refused(t.db.transaction((m: EntityManager) => ledger.postOwnerMoves(m, { ...shape, from: AccountKind.PlatformCommissionExpense, source: source([ok()]) })), 'LEDGER_INVALID_LINES');
     assert.deepEqual(await counts(), before);
     const posted = ok();

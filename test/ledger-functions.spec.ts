@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { ledgerFunctionNames, ledgerFunctionsSql } from '../src/ledger/ledger-functions';
+import { AccountKind } from '../src/ledger/ledger.types';
+import { mayOverdraw } from '../src/ledger/posting-rules';
 import { createTestDatabase } from './support/test-app';
 
 /**
@@ -38,6 +40,18 @@ describe('ledger-functions.sql is what the database holds', () => {
     assert.deepEqual(ledgerFunctionNames().sort(), [...live.keys()]);
     for (const [name, def] of live) assert.equal(fromFile.get(name), def, `${name} differs between the file and the database`);
     assert.ok(live.get('ledger_post_many')!.includes("SET plan_cache_mode TO 'force_custom_plan'"));
+  });
+
+  it("ledger_may_overdraw decides as ACCOUNT_KIND_OVERDRAFT does (the kind's policy, the clawback flag)", async () => {
+    const kinds = Object.values(AccountKind);
+    const { rows } = await db.query(
+      `SELECT k.kind, public.ledger_may_overdraw(k.kind, false) AS plain, public.ledger_may_overdraw(k.kind, true) AS clawback FROM unnest($1::text[]) WITH ORDINALITY AS k(kind, n) ORDER BY k.n`,
+      [kinds],
+    );
+    assert.deepEqual(
+      rows.map((r: { kind: string; plain: boolean; clawback: boolean }) => [r.kind, r.plain, r.clawback]),
+      kinds.map((k) => [k, mayOverdraw(k, false), mayOverdraw(k, true)]),
+    );
   });
 
   it('would notice a change made to the file alone', async () => {

@@ -36,6 +36,8 @@ const skip = process.env.LEDGER_PERF ? false : 'set LEDGER_PERF=1 to run the led
             return ledger.post(m, {
               idempotencyKey: `commission:perf_${i}`,
               cause: process.env.LEDGER_PERF_NO_HOT ? PostingCause.Adjustment : PostingCause.Invoice,
+              // LEDGER_PERF_NO_HOT takes the owner's disputed balance below zero: a clawback
+              clawback: !!process.env.LEDGER_PERF_NO_HOT,
               causeRef: `perf_${i}`,
               description: 'perf',
               lines: [

@@ -224,12 +224,39 @@ describe('refused postings write nothing', () => {
     await post(move(PostingCause.Payout, available, acct(AccountKind.PayoutsInTransit, owner), 1000n));
     await refused(post(move(PostingCause.Payout, available, acct(AccountKind.PayoutsInTransit, owner), 1n)), 'LEDGER_NEGATIVE_BALANCE');
     // the invoice is refunded after the money was paid out: the debt is carried on available
-    await post(move(PostingCause.Refund, available, expense(), 400n));
+    await post({ ...move(PostingCause.Refund, available, expense(), 400n), clawback: true });
     assert.deepEqual(await ledger.balances(owner, 'RUB'), { currency: 'RUB', pending: 0n, available: -400n, disputed: 0n, inTransit: 1000n, paid: 0n });
     // the next commission released pays the debt off first
     await post(commission(owner, 500n));
     await post(move(PostingCause.HoldRelease, pending, available, 500n));
     assert.equal((await ledger.balances(owner, 'RUB')).available, 100n);
+    assert.equal((await ledger.verify()).ok, true);
+  });
+
+  it("overdraft is the account kind plus the posting's clawback flag, not the cause", async () => {
+    const owner = randomUUID();
+    const available = acct(AccountKind.ReferrerAvailable, owner);
+    const disputed = acct(AccountKind.ReferrerDisputed, owner);
+    await post(commission(owner, 100n));
+    const before = await counts();
+    // a refund that does not say it is a clawback is refused like any other posting
+    await assert.rejects(post(move(PostingCause.Refund, available, expense(), 10n)), (err: unknown) => {
+      assert.ok(err instanceof LedgerException && err.code === 'LEDGER_NEGATIVE_BALANCE', String(err));
+      assert.match(err.message, /only a clawback posting \(clawback: true\) may take referrer_pending, referrer_available, referrer_disputed below zero/);
+      return true;
+    });
+    assert.deepEqual(await counts(), before);
+    // the flag, whatever the cause, lets a referrer balance go below zero
+    await post({ ...move(PostingCause.Adjustment, available, acct(AccountKind.PlatformAdjustments, null), 10n), clawback: true });
+    await post({ ...move(PostingCause.Dispute, disputed, expense(), 5n), clawback: true });
+    // in transit and paid never go below zero, not even by a clawback
+    for (const kind of [AccountKind.PayoutsInTransit, AccountKind.ReferrerPaid]) {
+      await refused(post({ ...move(PostingCause.Refund, acct(kind, owner), expense(), 1n), clawback: true }), 'LEDGER_NEGATIVE_BALANCE');
+    }
+    // platform accounts always may: a commission takes the expense account below zero, no flag needed
+    await post(commission(owner, 1n));
+    assert.deepEqual(await ledger.balances(owner, 'RUB'), { currency: 'RUB', pending: 101n, available: -10n, disputed: -5n, inTransit: 0n, paid: 0n });
+    await refused(post({ ...move(PostingCause.Refund, available, expense(), 1n), clawback: 'yes' as unknown as boolean }), 'LEDGER_INVALID_REQUEST');
     assert.equal((await ledger.verify()).ok, true);
   });
 });

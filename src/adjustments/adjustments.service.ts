@@ -51,6 +51,8 @@ export class AdjustmentsService {
           { account: { kind: AccountKind.ReferrerAvailable, ownerId: dto.referrerId, currency }, amount },
         ],
         metadata: { by: actor.id },
+        // A debit adjustment takes money back from the referrer and may leave it owing.
+        clawback: amount < 0n,
       });
       const after = await this.ledger.balances(dto.referrerId, currency, m);
       await this.audit.record(m, actor, {

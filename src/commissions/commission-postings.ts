@@ -29,6 +29,9 @@ export function commissionPosting(row: CommissionRow, trigger: Trigger, diff: Co
     lines: commissionLines(row.referrer_id!, row.currency!, diff),
     occurredAt: cause === PostingCause.Invoice && row.paid_at ? new Date(row.paid_at) : undefined,
     metadata: { invoiceId: row.invoice_id, commissionId: row.id, commissionBp: row.commission_bp, target: stringify(target) },
+    // A refund, a dispute or a correction moves commission that may already be released or paid out:
+    // the referrer may be left owing. The first accrual of a paid invoice only credits.
+    clawback: cause !== PostingCause.Invoice,
   };
 }
 
@@ -67,6 +70,8 @@ export function bonusPosting(row: BonusRow, diff: CommissionSplit, target: Commi
     lines: commissionLines(row.referrer_id!, row.currency!, diff),
     occurredAt: cause === PostingCause.Bonus && n === 0 && row.paid_at ? new Date(row.paid_at) : undefined,
     metadata: { invoiceId: row.invoice_id, bonusId: row.id, attributionId: row.attribution_id, target: stringify(target), ...(cause === PostingCause.BonusClawback ? { why } : {}) },
+    // A bonus taken back after its hold ended (or after it was paid out) may leave the referrer owing.
+    clawback: cause === PostingCause.BonusClawback,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
+import { LedgerReadRepository } from '../ledger/ledger-read.repository';
 import { ProgramService } from '../program/program.service';
 import { monthPeriod, monthText, todayIn } from '../common/zoned-dates';
 import { EarningsView, MonthEarningsView, ReferredSupplierView, StatementLineView } from './earnings.dto';
@@ -11,6 +12,7 @@ export class EarningsService {
   constructor(
     private readonly db: DataSource,
     private readonly ledger: LedgerService,
+    private readonly ledgerReads: LedgerReadRepository,
     private readonly program: ProgramService,
   ) {}
 
@@ -42,8 +44,7 @@ export class EarningsService {
   /** Balances per currency the referrer has (the program currency at least). */
   async earnings(referrerId: string): Promise<EarningsView[]> {
     const settings = await this.program.settings();
-    const rows: { currency: string }[] = await this.db.query(`SELECT DISTINCT currency FROM ledger_accounts WHERE owner_id = $1`, [referrerId]);
-    const currencies = [...new Set([settings.currency, ...rows.map((r) => r.currency.trim())])];
+    const currencies = [...new Set([settings.currency, ...(await this.ledgerReads.currenciesOf(referrerId))])];
     const out: EarningsView[] = [];
     for (const currency of currencies) {
       const b = await this.ledger.balances(referrerId, currency);

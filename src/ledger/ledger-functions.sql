@@ -11,6 +11,15 @@
 --   ledger_posting_balanced          the earlier row trigger of that check (no trigger uses it; the down
 --                                    migration of LedgerCheaperWrites puts it back)
 --   ledger_account_identity_fixed    accounts are never removed and never change identity
+--   ledger_may_overdraw              the overdraft rule: an account kind's policy and the posting's
+--                                    clawback flag (ACCOUNT_KIND_OVERDRAFT in ledger.types.ts is the same table)
+--
+-- ledger_post and ledger_post_many are dropped first: their overdraft flag was renamed (p_allow_overdraft,
+-- "the cause may overdraw owner accounts", became p_clawback, "the posting is a clawback"), which CREATE
+-- OR REPLACE cannot do, and migrations written before the rename run this file too. Nothing depends on
+-- them; the migration runs the file in its transaction.
+DROP FUNCTION IF EXISTS ledger_post(text, text, text, text, text, timestamp with time zone, jsonb, text[], uuid[], text[], bigint[], boolean);
+DROP FUNCTION IF EXISTS ledger_post_many(text[], text[], text[], text[], text[], timestamp with time zone[], jsonb[], boolean[], integer[], text[], uuid[], text[], bigint[]);
 
 CREATE OR REPLACE FUNCTION ledger_account_identity_fixed()
  RETURNS trigger
@@ -75,7 +84,23 @@ AS $function$
       END $function$
 ;
 
-CREATE OR REPLACE FUNCTION ledger_post(p_key text, p_hash text, p_cause text, p_cause_ref text, p_description text, p_occurred_at timestamp with time zone, p_metadata jsonb, p_kinds text[], p_owners uuid[], p_currencies text[], p_amounts bigint[], p_allow_overdraft boolean, OUT posting_id bigint, OUT created boolean, OUT existing_hash text)
+CREATE OR REPLACE FUNCTION ledger_may_overdraw(p_kind text, p_clawback boolean)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+      -- Platform accounts carry the program's cost (negative by nature); a referrer's balances go below
+      -- zero only by a clawback (the debt is carried against future earnings); in transit, paid and any
+      -- other kind never.
+      SELECT CASE
+               WHEN p_kind IN ('platform_commission_expense', 'platform_adjustments') THEN true
+               WHEN p_kind IN ('referrer_pending', 'referrer_available', 'referrer_disputed') THEN coalesce(p_clawback, false)
+               ELSE false
+             END
+    $function$
+;
+
+CREATE OR REPLACE FUNCTION ledger_post(p_key text, p_hash text, p_cause text, p_cause_ref text, p_description text, p_occurred_at timestamp with time zone, p_metadata jsonb, p_kinds text[], p_owners uuid[], p_currencies text[], p_amounts bigint[], p_clawback boolean, OUT posting_id bigint, OUT created boolean, OUT existing_hash text)
  RETURNS record
  LANGUAGE plpgsql
  SET plan_cache_mode TO 'force_custom_plan'
@@ -127,16 +152,15 @@ AS $function$
         -- Lock in id order: every posting takes its locks in the same global order, so none deadlock.
         PERFORM 1 FROM ledger_accounts a WHERE a.id = ANY(v_ids) ORDER BY a.id FOR UPDATE;
 
-        IF NOT p_allow_overdraft THEN
-          SELECT a.id, a.kind, a.owner_id, a.currency, a.balance + d.delta AS after INTO bad
-          FROM (SELECT l.account_id, sum(l.amount) AS delta FROM unnest(v_line_ids, p_amounts) AS l(account_id, amount) GROUP BY l.account_id) d
-          JOIN ledger_accounts a ON a.id = d.account_id
-          WHERE a.owner_id IS NOT NULL AND d.delta < 0 AND a.balance + d.delta < 0
-          ORDER BY a.id LIMIT 1;
-          IF FOUND THEN
-            RAISE EXCEPTION '% of % would go to % %', bad.kind, bad.owner_id, bad.after, bad.currency
-              USING ERRCODE = 'LG001', DETAIL = json_build_object('kind', bad.kind, 'ownerId', bad.owner_id, 'currency', bad.currency, 'balance', bad.after::text)::text;
-          END IF;
+        -- The overdraft rule: below zero only as the account's kind allows (ledger_may_overdraw).
+        SELECT a.id, a.kind, a.owner_id, a.currency, a.balance + d.delta AS after INTO bad
+        FROM (SELECT l.account_id, sum(l.amount) AS delta FROM unnest(v_line_ids, p_amounts) AS l(account_id, amount) GROUP BY l.account_id) d
+        JOIN ledger_accounts a ON a.id = d.account_id
+        WHERE d.delta < 0 AND a.balance + d.delta < 0 AND NOT ledger_may_overdraw(a.kind, p_clawback)
+        ORDER BY a.id LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION '% of % would go to % %', bad.kind, bad.owner_id, bad.after, bad.currency
+            USING ERRCODE = 'LG001', DETAIL = json_build_object('kind', bad.kind, 'ownerId', bad.owner_id, 'currency', bad.currency, 'balance', bad.after::text)::text;
         END IF;
 
         INSERT INTO ledger_entries (posting_id, account_id, currency, amount, balance_after)
@@ -151,7 +175,7 @@ AS $function$
       END $function$
 ;
 
-CREATE OR REPLACE FUNCTION ledger_post_many(p_keys text[], p_hashes text[], p_causes text[], p_cause_refs text[], p_descriptions text[], p_occurred_at timestamp with time zone[], p_metadata jsonb[], p_allow_overdraft boolean[], l_postings integer[], l_kinds text[], l_owners uuid[], l_currencies text[], l_amounts bigint[], OUT posting_ids bigint[], OUT created boolean[], OUT conflict_index integer)
+CREATE OR REPLACE FUNCTION ledger_post_many(p_keys text[], p_hashes text[], p_causes text[], p_cause_refs text[], p_descriptions text[], p_occurred_at timestamp with time zone[], p_metadata jsonb[], p_clawback boolean[], l_postings integer[], l_kinds text[], l_owners uuid[], l_currencies text[], l_amounts bigint[], OUT posting_ids bigint[], OUT created boolean[], OUT conflict_index integer)
  RETURNS record
  LANGUAGE plpgsql
  SET work_mem TO '64MB'
@@ -165,7 +189,8 @@ AS $function$
         a_c text[];
         a_id bigint[];
         a_bal bigint[];
-        a_owned boolean[];
+        a_free boolean[];
+        a_clawable boolean[];
         f_n int[];
         f_acc int[];
         f_amount bigint[];
@@ -322,15 +347,18 @@ AS $function$
           END IF;
         END IF;
         -- Lock (id order) and read the balances in one pass; an account created above has balance 0.
-        SELECT array_agg(coalesce(b.balance, 0) ORDER BY d.i), array_agg(d.o IS NOT NULL ORDER BY d.i) INTO a_bal, a_owned
-          FROM unnest(a_id, a_o) WITH ORDINALITY AS d(id, o, i)
+        -- With each account's overdraft rule (fixed-width arrays: a text element is found by a scan).
+        SELECT array_agg(coalesce(b.balance, 0) ORDER BY d.i), array_agg(ledger_may_overdraw(d.k, false) ORDER BY d.i), array_agg(ledger_may_overdraw(d.k, true) ORDER BY d.i)
+          INTO a_bal, a_free, a_clawable
+          FROM unnest(a_id, a_k) WITH ORDINALITY AS d(id, k, i)
           LEFT JOIN (SELECT a.id, a.balance FROM ledger_accounts a WHERE a.id = ANY(v_existing) ORDER BY a.id FOR UPDATE) b ON b.id = d.id;
 
-        -- 4. The overdraft rule, against the balance each posting would leave (as one post() after another).
+        -- 4. The overdraft rule (ledger_may_overdraw of the account's kind and the posting's clawback flag),
+        --    against the balance each posting would leave (as one post() after another).
         SELECT r.n, r.i, r.after INTO bad
           FROM (SELECT d.n, d.i, d.delta, a_bal[d.i] + sum(d.delta) OVER (PARTITION BY d.i ORDER BY d.n) AS after
                   FROM (SELECT x.n, x.i, sum(x.amount) AS delta FROM unnest(f_n, f_acc, f_amount) AS x(n, i, amount) GROUP BY x.n, x.i) d) r
-         WHERE a_owned[r.i] AND r.delta < 0 AND r.after < 0 AND NOT p_allow_overdraft[r.n]
+         WHERE r.delta < 0 AND r.after < 0 AND NOT CASE WHEN p_clawback[r.n] THEN a_clawable[r.i] ELSE a_free[r.i] END
          ORDER BY r.n, r.i
          LIMIT 1;
         IF FOUND THEN

@@ -13,7 +13,7 @@ import {
   StatementPage,
   VerifyReport,
 } from './ledger.types';
-import { canonicalMoveTemplate, isCurrency, isUuid, MAX_IDEMPOTENCY_KEY_LENGTH, NormalizedPosting, normalizePosting, OVERDRAFT_CAUSES } from './posting-rules';
+import { canonicalMoveTemplate, isCurrency, isUuid, MAX_IDEMPOTENCY_KEY_LENGTH, NormalizedPosting, normalizePosting, overdraftRule } from './posting-rules';
 import { verifyLedger } from './ledger-verify';
 
 /**
@@ -55,14 +55,14 @@ export class LedgerService {
         p.lines.map((l) => l.account.ownerId),
         p.lines.map((l) => l.account.currency),
         p.lines.map((l) => l.amount.toString()),
-        OVERDRAFT_CAUSES.has(p.cause),
+        p.clawback,
       ]);
     } catch (err) {
       const pg = driverError(err);
       if (pg.code === 'LG001') {
         throw new LedgerException(
           LedgerErrorCode.LEDGER_NEGATIVE_BALANCE,
-          `${pg.message}; only a clawback (refund, dispute), an adjustment or a lead fee may overdraw an owner account`,
+          `${pg.message}; ${overdraftRule()}`,
           pg.detail ? JSON.parse(pg.detail) : undefined,
         );
       }
@@ -87,9 +87,10 @@ export class LedgerService {
    * with the same lines, gives the first posting with created false; the same key with different lines
    * (stored or inside the batch) throws IDEMPOTENCY_CONFLICT and writes nothing. Accounts are got or
    * created and locked once, in id order; entries get running balance_after in request order; each
-   * stored balance is updated once. The overdraft rule is checked posting by posting against the
-   * running balances: a refusal (LEDGER_NEGATIVE_BALANCE, details.index) refuses the whole batch and,
-   * as with post(), leaves the caller's transaction unusable; so does a conflict on a key another
+   * stored balance is updated once. The overdraft rule (the account's kind, the posting's clawback
+   * flag) is checked posting by posting against the running balances: a refusal
+   * (LEDGER_NEGATIVE_BALANCE, details.index) refuses the whole batch and, as with post(), leaves the
+   * caller's transaction unusable; so does a conflict on a key another
    * transaction claimed during the call (rare). Posting ids follow request order. Locks are held until
    * the caller commits: call it last in the transaction.
    */
@@ -132,7 +133,7 @@ export class LedgerService {
           textArray(unique.map((p) => p.description)),
           plainArray(unique.map((p) => p.occurredAt?.toISOString() ?? null)),
           textArray(unique.map((p) => JSON.stringify(p.metadata))),
-          plainArray(unique.map((p) => OVERDRAFT_CAUSES.has(p.cause))),
+          plainArray(unique.map((p) => p.clawback)),
           plainArray(lp),
           plainArray(kinds),
           plainArray(owners),
@@ -147,7 +148,7 @@ export class LedgerService {
         if (details) details.index = batch.firstIndex[details.index];
         throw new LedgerException(
           LedgerErrorCode.LEDGER_NEGATIVE_BALANCE,
-          `request ${details?.index}: ${pg.message}; only a clawback (refund, dispute), an adjustment or a lead fee may overdraw an owner account`,
+          `request ${details?.index}: ${pg.message}; ${overdraftRule()}`,
           details,
         );
       }
@@ -189,7 +190,7 @@ export class LedgerService {
    */
   async postOwnerMoves(m: EntityManager, moves: OwnerMoves): Promise<{ count: number; created: number }> {
     if (!m.queryRunner?.isTransactionActive) return m.transaction((tx) => this.postOwnerMoves(tx, moves));
-    const { cause, description, metadata, currency, from, to } = moves;
+    const { cause, description, metadata, currency, from, to, clawback } = moves;
     if (from === to) throw new LedgerException(LedgerErrorCode.LEDGER_INVALID_LINES, 'an owner move needs two different account kinds');
     // The shape as one sample request: post()'s rules for kinds (owner kinds), currency, cause, description, metadata.
     const sample = normalizePosting({
@@ -198,6 +199,7 @@ export class LedgerService {
       causeRef: 'owner-move',
       description,
       metadata,
+      clawback,
       lines: [
         { account: { kind: from, ownerId: '00000000-0000-0000-0000-000000000000', currency }, amount: -1n },
         { account: { kind: to, ownerId: '00000000-0000-0000-0000-000000000000', currency }, amount: 1n },
@@ -239,7 +241,7 @@ export class LedgerService {
              CASE WHEN agg.bad_index IS NULL AND NOT agg.repeated THEN agg.keys END, agg.hashes,
              array_fill(${param(sample.cause, 'text')}, ARRAY[${n}]), agg.refs, array_fill(${param(sample.description, 'text')}, ARRAY[${n}]),
              array_fill(NULL::timestamptz, ARRAY[${n}]), array_fill(${param(JSON.stringify(sample.metadata), 'jsonb')}, ARRAY[${n}]),
-             array_fill(${param(OVERDRAFT_CAUSES.has(sample.cause), 'boolean')}, ARRAY[${n}]),
+             array_fill(${param(sample.clawback, 'boolean')}, ARRAY[${n}]),
              lines.lp, lines.kinds, lines.owners, array_fill(${param(currency, 'text')}, ARRAY[2 * ${n}]), lines.amounts) r`,
         params,
       );
@@ -248,7 +250,7 @@ export class LedgerService {
       if (pg.code === 'LG001' || pg.code === 'LG002') {
         const details = pg.detail ? JSON.parse(pg.detail) : undefined;
         const code = pg.code === 'LG001' ? LedgerErrorCode.LEDGER_NEGATIVE_BALANCE : LedgerErrorCode.IDEMPOTENCY_CONFLICT;
-        const rule = pg.code === 'LG001' ? '; only a clawback (refund, dispute), an adjustment or a lead fee may overdraw an owner account' : '';
+        const rule = pg.code === 'LG001' ? `; ${overdraftRule()}` : '';
         throw new LedgerException(code, `request ${details?.index}: ${pg.message}${rule}`, details);
       }
       throw err;

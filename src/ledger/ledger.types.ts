@@ -16,8 +16,11 @@
  *   adjustment (credit)       platform_adjustments        −X   referrer_available +X
  *   one-off bonus             platform_commission_expense −X   referrer_pending   +X  (clawback: the reverse)
  *
- * A referrer's available balance may go negative only through a clawback (refund/dispute after
- * release or payout); it is carried against future earnings.
+ * Which accounts may go below zero is a property of their kind (ACCOUNT_KIND_OVERDRAFT): the
+ * platform's accounts always (their balance is the program's cost), a referrer's pending, available
+ * and disputed balances only by a posting that says it is a clawback (PostingRequest.clawback: money
+ * taken back after it was credited, released or paid out; the debt is carried against future
+ * earnings), in transit and paid never.
  */
 export enum AccountKind {
   ReferrerPending = 'referrer_pending',
@@ -76,6 +79,14 @@ export interface PostingRequest {
   occurredAt?: Date;
   /** Free-form context kept with the posting. */
   metadata?: Record<string, unknown>;
+  /**
+   * The posting takes back from the owner what it was credited: a refund or lost dispute after the
+   * commission was released or paid out, a commission corrected down, a bonus clawed back, a fee or a
+   * debit adjustment charged to it. Only then may it take the owner's accounts whose kind allows a
+   * clawback (OverdraftPolicy.Clawback) below zero; without it such a posting is refused
+   * (LEDGER_NEGATIVE_BALANCE). Not part of the request hash. Default false.
+   */
+  clawback?: boolean;
 }
 
 /**
@@ -96,6 +107,8 @@ export interface OwnerMoves {
   from: AccountKind;
   to: AccountKind;
   source: { sql: string; params: unknown[] };
+  /** As PostingRequest.clawback, for every move (payout reserves and releases are not: default false). */
+  clawback?: boolean;
 }
 
 export interface PostingResult {
@@ -138,7 +151,8 @@ export interface VerifyReport {
 //
 // Rules LedgerService.post enforces beyond balancing (LedgerException codes in ledger.exception.ts):
 //  - platform kinds (below) take ownerId null; every other kind takes the owner's uuid (LEDGER_INVALID_LINES);
-//  - an owner account may be taken below zero only by causes refund, dispute, adjustment and lead_fee
+//  - an account goes below zero only as its kind allows (ACCOUNT_KIND_OVERDRAFT; the database function
+//    ledger_may_overdraw holds the same table): a referrer balance only by a clawback posting
 //    (LEDGER_NEGATIVE_BALANCE, 409); commission, hold release and payouts never overdraw it;
 //  - a refused posting leaves the caller's transaction unusable when the refusal came from the database
 //    (LEDGER_NEGATIVE_BALANCE): roll it back. IDEMPOTENCY_CONFLICT and validation errors write nothing.
@@ -146,6 +160,30 @@ export interface VerifyReport {
 
 /** Kinds whose accounts belong to the platform (ownerId null); every other kind needs an owner uuid. */
 export const PLATFORM_ACCOUNT_KINDS: readonly AccountKind[] = [AccountKind.PlatformCommissionExpense, AccountKind.PlatformAdjustments];
+
+/** How far below zero an account of a kind may go. */
+export enum OverdraftPolicy {
+  /** Never: a posting that would take it below zero is refused. */
+  Never = 'never',
+  /** Only by a clawback posting (PostingRequest.clawback): the owner's debt, carried against future earnings. */
+  Clawback = 'clawback',
+  /** Always: the platform's side of every movement (what the program has spent), negative by nature. */
+  Always = 'always',
+}
+
+/**
+ * Each kind's overdraft policy. The database enforces the same table (ledger_may_overdraw in
+ * src/ledger/ledger-functions.sql; test/ledger-functions.spec.ts compares the two).
+ */
+export const ACCOUNT_KIND_OVERDRAFT: Readonly<Record<AccountKind, OverdraftPolicy>> = {
+  [AccountKind.ReferrerPending]: OverdraftPolicy.Clawback,
+  [AccountKind.ReferrerAvailable]: OverdraftPolicy.Clawback,
+  [AccountKind.ReferrerDisputed]: OverdraftPolicy.Clawback,
+  [AccountKind.PayoutsInTransit]: OverdraftPolicy.Never,
+  [AccountKind.ReferrerPaid]: OverdraftPolicy.Never,
+  [AccountKind.PlatformCommissionExpense]: OverdraftPolicy.Always,
+  [AccountKind.PlatformAdjustments]: OverdraftPolicy.Always,
+};
 
 /** One entry of a posting, as read back. */
 export interface PostingEntryView {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LedgerException } from './ledger.exception';
-import { AccountKind, PostingCause, PostingRequest } from './ledger.types';
-import { canonicalPosting, normalizePosting, OVERDRAFT_CAUSES } from './posting-rules';
+import { ACCOUNT_KIND_OVERDRAFT, AccountKind, OverdraftPolicy, PLATFORM_ACCOUNT_KINDS, PostingCause, PostingRequest } from './ledger.types';
+import { canonicalPosting, mayOverdraw, normalizePosting } from './posting-rules';
 
 const OWNER = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const pending = (ownerId = OWNER, currency = 'RUB') => ({ kind: AccountKind.ReferrerPending, ownerId, currency });
@@ -117,8 +117,26 @@ describe('posting validation', () => {
   });
 });
 
-describe('overdraft causes', () => {
-  it('only clawbacks (bonus clawbacks too), adjustments and lead fees may overdraw an owner account', () => {
-    assert.deepEqual([...OVERDRAFT_CAUSES].sort(), [PostingCause.Adjustment, PostingCause.BonusClawback, PostingCause.CommissionCorrection, PostingCause.Dispute, PostingCause.LeadFee, PostingCause.Refund].sort());
+describe("overdraft: the account kind plus the posting's clawback flag", () => {
+  it("platform accounts always may; a referrer's pending, available and disputed only by a clawback; in transit and paid never", () => {
+    assert.deepEqual(Object.keys(ACCOUNT_KIND_OVERDRAFT).sort(), Object.values(AccountKind).sort(), 'every kind has a policy');
+    const table = Object.values(AccountKind).map((k) => [k, mayOverdraw(k, false), mayOverdraw(k, true)]);
+    assert.deepEqual(table, [
+      [AccountKind.ReferrerPending, false, true],
+      [AccountKind.ReferrerAvailable, false, true],
+      [AccountKind.ReferrerDisputed, false, true],
+      [AccountKind.PayoutsInTransit, false, false],
+      [AccountKind.ReferrerPaid, false, false],
+      [AccountKind.PlatformCommissionExpense, true, true],
+      [AccountKind.PlatformAdjustments, true, true],
+    ]);
+    for (const k of PLATFORM_ACCOUNT_KINDS) assert.equal(ACCOUNT_KIND_OVERDRAFT[k], OverdraftPolicy.Always);
+  });
+
+  it("the flag is the caller's, whatever the cause, defaults to false, and is not hashed", () => {
+    assert.equal(normalizePosting(request({ cause: PostingCause.Refund })).clawback, false);
+    assert.equal(normalizePosting(request({ cause: PostingCause.Invoice, clawback: true })).clawback, true);
+    assert.equal(normalizePosting(request({ clawback: true })).requestHash, normalizePosting(request()).requestHash);
+    refusedWith('LEDGER_INVALID_REQUEST', request({ clawback: 1 as unknown as boolean }));
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LedgerErrorCode, LedgerException } from './ledger.exception';
-import { AccountKind, AccountRef, PLATFORM_ACCOUNT_KINDS, PostingCause, PostingRequest } from './ledger.types';
+import { ACCOUNT_KIND_OVERDRAFT, AccountKind, AccountRef, OverdraftPolicy, PLATFORM_ACCOUNT_KINDS, PostingCause, PostingRequest } from './ledger.types';
 
 /**
  * The pure rules of a posting: what a valid request looks like, and its canonical form (whose hash
@@ -17,12 +17,20 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 300;
 export const MAX_LINES = 100;
 
 /**
- * Causes that may take an owner account below zero: clawbacks (a refund or a lost dispute after the
- * money was released or paid; the debt is carried against future earnings), commission corrections
- * (a re-judged commission taken back after release), bonus clawbacks, explicit adjustments by
- * finance, and lead fees. Commission, hold release and payouts never overdraw an owner account.
+ * Whether a posting may take an account of this kind below zero: the kind's policy
+ * (ACCOUNT_KIND_OVERDRAFT) and, for a clawback kind, the posting's clawback flag. The database
+ * function ledger_may_overdraw decides the same way when the posting is written.
  */
-export const OVERDRAFT_CAUSES: ReadonlySet<PostingCause> = new Set([PostingCause.Refund, PostingCause.Dispute, PostingCause.Adjustment, PostingCause.LeadFee, PostingCause.CommissionCorrection, PostingCause.BonusClawback]);
+export function mayOverdraw(kind: AccountKind, clawback: boolean): boolean {
+  const policy = ACCOUNT_KIND_OVERDRAFT[kind];
+  return policy === OverdraftPolicy.Always || (policy === OverdraftPolicy.Clawback && clawback);
+}
+
+/** The overdraft rule in words, for a refusal's message. */
+export function overdraftRule(): string {
+  const kinds = (p: OverdraftPolicy) => Object.values(AccountKind).filter((k) => ACCOUNT_KIND_OVERDRAFT[k] === p);
+  return `only a clawback posting (clawback: true) may take ${kinds(OverdraftPolicy.Clawback).join(', ')} below zero; ${kinds(OverdraftPolicy.Never).join(', ')} never go below zero`;
+}
 
 export interface NormalizedLine {
   /** `kind|owner|currency`: one account's identity. */
@@ -40,6 +48,8 @@ export interface NormalizedPosting {
   metadata: Record<string, unknown>;
   lines: NormalizedLine[];
   requestHash: string;
+  /** PostingRequest.clawback (false when absent); not hashed. */
+  clawback: boolean;
 }
 
 export function accountKey(ref: AccountRef): string {
@@ -115,7 +125,7 @@ export function canonicalMoveTemplate(cause: PostingCause, from: AccountKind, to
 /** Checks a request and returns it normalized, or throws LedgerException. */
 export function normalizePosting(req: PostingRequest): NormalizedPosting {
   if (!req || typeof req !== 'object') invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'a posting request is required');
-  const { idempotencyKey, cause, causeRef, description, occurredAt, metadata } = req;
+  const { idempotencyKey, cause, causeRef, description, occurredAt, metadata, clawback } = req;
   if (typeof idempotencyKey !== 'string' || idempotencyKey.trim() === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, `idempotencyKey must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
@@ -124,6 +134,7 @@ export function normalizePosting(req: PostingRequest): NormalizedPosting {
   if (typeof description !== 'string' || description.trim() === '') invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'description must say what the posting is');
   if (occurredAt !== undefined && !(occurredAt instanceof Date && !Number.isNaN(occurredAt.getTime()))) invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'occurredAt must be a valid Date');
   if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'metadata must be an object');
+  if (clawback !== undefined && typeof clawback !== 'boolean') invalid(LedgerErrorCode.LEDGER_INVALID_REQUEST, 'clawback must be true or false');
   if (!Array.isArray(req.lines) || req.lines.length < 2) invalid(LedgerErrorCode.LEDGER_INVALID_LINES, 'a posting needs at least two lines');
   if (req.lines.length > MAX_LINES) invalid(LedgerErrorCode.LEDGER_INVALID_LINES, `a posting has at most ${MAX_LINES} lines`);
   const lines = req.lines.map(normalizeLine);
@@ -145,5 +156,6 @@ export function normalizePosting(req: PostingRequest): NormalizedPosting {
     metadata: metadata ?? {},
     lines,
     requestHash: createHash('sha256').update(canonicalPosting(cause, causeRef, lines)).digest('hex'),
+    clawback: clawback ?? false,
   };
 }

@@ -11,10 +11,11 @@ import { NotificationService } from './notifications.service';
 import { NotificationSettingsController } from './notification-settings.controller';
 import { EmailTemplatesModule } from '../email-templates/email-templates.module';
 import { JobsModule } from '../jobs/jobs.module';
+import { LedgerModule } from '../ledger/ledger.module';
 
 /** Transactional mail for every feature: inject MailerService and call send(). Without SMTP: the outbox. */
 @Module({
-  imports: [JobsModule, EmailTemplatesModule, EventsModule, ProgramModule],
+  imports: [JobsModule, EmailTemplatesModule, EventsModule, LedgerModule, ProgramModule],
   controllers: [OutboxController, OutboxPagesController, NotificationsPagesController, NotificationSettingsController],
   providers: [MailerService, OutboxRepository, OutboxService, NotificationService],
   exports: [MailerService, OutboxRepository, NotificationService],

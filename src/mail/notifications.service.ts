@@ -6,6 +6,8 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { EmailTemplateService, RenderedMessage } from '../email-templates/email-template.service';
 import { DomainEvents } from '../events/domain-events';
 import { JobsService } from '../jobs/jobs.service';
+import { LedgerReadRepository } from '../ledger/ledger-read.repository';
+import { AccountKind, PostingCause } from '../ledger/ledger.types';
 import { formatDate, formatMoney } from '../money/money-format';
 import { ProgramService } from '../program/program.service';
 import { Locale, LOCALES, translate } from '../i18n/messages';
@@ -86,6 +88,7 @@ export class NotificationService implements OnModuleInit {
     private readonly templates: EmailTemplateService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly program: ProgramService,
+    private readonly ledger: LedgerReadRepository,
   ) {}
 
   onModuleInit(): void {
@@ -256,21 +259,28 @@ export class NotificationService implements OnModuleInit {
    * referrer's available balance from zero or more to below zero (one per posting).
    */
   async queueNegativeBalances(): Promise<number> {
+    const crossings = await this.ledger.crossingsBelowZero(AccountKind.ReferrerAvailable, PostingCause.Refund, '2 days');
+    if (crossings.length === 0) return 0;
+    const commissionId = (c: { metadata: Record<string, unknown> }) => (typeof c.metadata.commissionId === 'string' || typeof c.metadata.commissionId === 'number' ? String(c.metadata.commissionId) : null);
     const rows = await this.db.query(
       `INSERT INTO notifications (user_id, kind, payload, dedupe_key)
        SELECT r.user_id, 'referrer.balance_negative',
-              jsonb_build_object('referrerId', r.id, 'postingId', p.id::text, 'supplierId', c.supplier_id, 'clawback', (-e.amount)::text,
-                                 'balance', e.balance_after::text, 'currency', btrim(a.currency)),
-              'balance-negative:' || p.id
-         FROM ledger_postings p
-         JOIN ledger_entries e ON e.posting_id = p.id
-         JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'referrer_available'
-         JOIN referrers r ON r.id = a.owner_id
-         LEFT JOIN commissions c ON c.id::text = p.metadata->>'commissionId'
-        WHERE p.cause = 'refund' AND p.created_at > now() - interval '2 days'
-          AND e.amount < 0 AND e.balance_after < 0 AND e.balance_after - e.amount >= 0
+              jsonb_build_object('referrerId', r.id, 'postingId', x.posting_id, 'supplierId', c.supplier_id, 'clawback', (-x.amount)::text,
+                                 'balance', x.balance_after::text, 'currency', x.currency),
+              'balance-negative:' || x.posting_id
+         FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::text[]) AS x(posting_id, owner_id, amount, balance_after, currency, commission_id)
+         JOIN referrers r ON r.id = x.owner_id
+         LEFT JOIN commissions c ON c.id::text = x.commission_id
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
+      [
+        crossings.map((c) => c.postingId),
+        crossings.map((c) => c.ownerId),
+        crossings.map((c) => c.amount.toString()),
+        crossings.map((c) => c.balanceAfter.toString()),
+        crossings.map((c) => c.currency),
+        crossings.map(commissionId),
+      ],
     );
     return rows.length;
   }

@@ -5,6 +5,7 @@ import { CommonErrorCode, CommonException } from '../common/errors/common.except
 import { DomainEvents } from '../events/domain-events';
 import { FinanceAction, FinanceAuditService } from '../finance-audit/finance-audit.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { LedgerReadRepository } from '../ledger/ledger-read.repository';
 import { AccountKind, PostingCause } from '../ledger/ledger.types';
 import { PayoutMethod } from '../payout-details/payout-details.entity';
 import { EMAIL_CONFIRMED_SQL, USABLE_DETAILS_SQL } from '../payout-details/payout-details.service';
@@ -36,6 +37,7 @@ export class PayoutsService {
   constructor(
     private readonly db: DataSource,
     private readonly ledger: LedgerService,
+    private readonly ledgerReads: LedgerReadRepository,
     private readonly program: ProgramService,
     private readonly audit: FinanceAuditService,
     private readonly mailer: PayoutMailer,
@@ -128,16 +130,16 @@ export class PayoutsService {
           selected.amounts,
         ]);
       } else {
-        // Everyone eligible, their whole available balance: selected, locked and inserted in one
-        // statement (FOR UPDATE re-reads each balance after the lock, so amounts are exact).
-        await m.query(
-          `${INSERT_ITEMS}
-           FROM (SELECT a.owner_id AS referrer_id, a.balance AS amount FROM ledger_accounts a JOIN payout_details d ON d.referrer_id = a.owner_id
-                 WHERE a.kind = 'referrer_available' AND a.currency = $2 AND a.owner_id IS NOT NULL AND a.balance >= greatest($3::bigint, 1) AND ${USABLE_DETAILS_SQL}${this.emailRequired ? ` AND ${EMAIL_CONFIRMED_SQL}` : ''}
-                 ORDER BY a.id FOR UPDATE OF a) x
-           JOIN payout_details d ON d.referrer_id = x.referrer_id`,
-          [batch.id, currency, minimum.toString()],
-        );
+        // Everyone eligible, their whole available balance: selected, locked (the ledger re-reads each
+        // balance after the lock, so amounts are exact) and inserted in one statement.
+        await this.ledgerReads.withLockedBalances(m, {
+          kind: AccountKind.ReferrerAvailable,
+          currency,
+          minBalance: minimum > 1n ? minimum : 1n,
+          owners: `SELECT d.referrer_id FROM payout_details d WHERE ${USABLE_DETAILS_SQL}${this.emailRequired ? ` AND ${EMAIL_CONFIRMED_SQL}` : ''}`,
+          statement: `${INSERT_ITEMS} FROM (SELECT b.owner_id AS referrer_id, b.balance AS amount FROM balances b) x JOIN payout_details d ON d.referrer_id = x.referrer_id`,
+          params: [batch.id, currency],
+        });
       }
       const [totals] = await m.query(
         `UPDATE payout_batches b SET item_count = s.n, total = s.total
@@ -170,19 +172,18 @@ export class PayoutsService {
   private async selectExplicit(m: EntityManager, currency: string, minimum: bigint, items: { referrerId: string; amount: string }[]): Promise<{ referrerIds: string[]; amounts: string[] }> {
     const ids = items.map((i) => i.referrerId.toLowerCase());
     if (new Set(ids).size !== ids.length) throw new CommonException(CommonErrorCode.VALIDATION_FAILED, 'each referrer may appear once in a batch');
-    // Lock first (id order), then read: the balances read are the ones the postings will move.
-    await m.query(`SELECT id FROM ledger_accounts WHERE kind = 'referrer_available' AND currency = $1 AND owner_id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, [currency, ids]);
-    const rows: { referrer_id: string; balance: bigint | null; method: string | null; usable: boolean | null; email_confirmed: boolean | null }[] = await m.query(
-      `SELECT x.referrer_id, a.balance, d.method, ${USABLE_DETAILS_SQL} AS usable, ${EMAIL_CONFIRMED_SQL} AS email_confirmed
-       FROM unnest($2::uuid[]) AS x(referrer_id)
-       LEFT JOIN ledger_accounts a ON a.kind = 'referrer_available' AND a.currency = $1 AND a.owner_id = x.referrer_id
+    // Locked (id order) and read by the ledger: the balances read are the ones the postings will move.
+    const balances = await this.ledgerReads.lockBalances(m, AccountKind.ReferrerAvailable, currency, ids);
+    const rows: { referrer_id: string; method: string | null; usable: boolean | null; email_confirmed: boolean | null }[] = await m.query(
+      `SELECT x.referrer_id, d.method, ${USABLE_DETAILS_SQL} AS usable, ${EMAIL_CONFIRMED_SQL} AS email_confirmed
+       FROM unnest($1::uuid[]) AS x(referrer_id)
        LEFT JOIN payout_details d ON d.referrer_id = x.referrer_id`,
-      [currency, ids],
+      [ids],
     );
     const byId = new Map(rows.map((r) => [r.referrer_id, r]));
     for (const item of items) {
       const r = byId.get(item.referrerId.toLowerCase())!;
-      const available = r.balance ?? 0n;
+      const available = balances.get(item.referrerId.toLowerCase()) ?? 0n;
       const amount = BigInt(item.amount);
       if (amount > available) {
         throw new PayoutException(PayoutErrorCode.AMOUNT_EXCEEDS_AVAILABLE, `${item.amount} exceeds referrer ${item.referrerId}'s available balance of ${available} ${currency}`, {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LedgerReadRepository, OwnerEntryRow } from '../ledger/ledger-read.repository';
+import { PostingCause } from '../ledger/ledger.types';
 
 export interface PayoutItemRow {
   id: string;
@@ -10,10 +12,16 @@ export interface PayoutItemRow {
   method: string;
 }
 
-/** The SQL reconciliation reads: what the ledger recorded per invoice, payout items, and the period exports. */
+/** The postings that move commission (the commissions export). */
+const COMMISSION_CAUSES = [PostingCause.Invoice, PostingCause.Refund, PostingCause.Dispute, PostingCause.CommissionCorrection, PostingCause.Bonus, PostingCause.BonusClawback];
+
+/** The SQL reconciliation reads: payout items and the period exports; what the ledger recorded per invoice it asks the ledger. */
 @Injectable()
 export class ReconciliationRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly ledger: LedgerReadRepository,
+  ) {}
 
   /**
    * What the ledger holds as each invoice's commission: the sum of the owner-account entries of its
@@ -21,31 +29,29 @@ export class ReconciliationRepository {
    * other posting with cause invoice for it (e.g. entered by hand). Hold releases net to zero.
    */
   async recordedCommissions(invoiceIds: string[]): Promise<Map<string, bigint>> {
-    const rows: { invoice_id: string; amount: bigint }[] = await this.db.query(
-      `WITH keyed AS (
-         SELECT c.invoice_id, 'commission:' || c.invoice_id || CASE WHEN k = 0 THEN '' ELSE ':' || k END AS key
-           FROM commissions c CROSS JOIN LATERAL generate_series(0, GREATEST(c.adjustments - 1, 0)) k
-          WHERE c.invoice_id = ANY($1::text[]))
-       SELECT x.invoice_id, sum(x.amount)::bigint AS amount FROM (
-         SELECT k.invoice_id, e.amount FROM keyed k JOIN ledger_postings p ON p.idempotency_key = k.key
-           JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id WHERE a.owner_id IS NOT NULL
-         UNION ALL
-         SELECT p.cause_ref, e.amount FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id
-          WHERE p.cause = 'invoice' AND p.cause_ref = ANY($1::text[]) AND p.idempotency_key NOT LIKE 'commission:%' AND a.owner_id IS NOT NULL
-       ) x GROUP BY x.invoice_id`,
+    if (invoiceIds.length === 0) return new Map();
+    const keyed: { invoice_id: string; key: string }[] = await this.db.query(
+      `SELECT c.invoice_id, 'commission:' || c.invoice_id || CASE WHEN k = 0 THEN '' ELSE ':' || k END AS key
+         FROM commissions c CROSS JOIN LATERAL generate_series(0, GREATEST(c.adjustments - 1, 0)) k
+        WHERE c.invoice_id = ANY($1::text[])`,
       [invoiceIds],
     );
-    return new Map(rows.map((r) => [r.invoice_id, r.amount]));
+    const invoiceOfKey = new Map(keyed.map((k) => [k.key, k.invoice_id]));
+    const [byKey, byCause] = await Promise.all([
+      this.ledger.ownerNetByKeys([...invoiceOfKey.keys()]),
+      this.ledger.ownerNetByCause(PostingCause.Invoice, invoiceIds),
+    ]);
+    const out = new Map<string, bigint>();
+    const add = (invoiceId: string, net: bigint) => out.set(invoiceId, (out.get(invoiceId) ?? 0n) + net);
+    for (const p of byKey) add(invoiceOfKey.get(p.idempotencyKey)!, p.net);
+    for (const p of byCause) if (!p.idempotencyKey.startsWith('commission:')) add(p.causeRef, p.net);
+    return out;
   }
 
   /** Invoices with a commission accrual (cause invoice) in the period, and what it put on owner accounts. */
-  async commissionsAccruedIn(from: Date, to: Date): Promise<{ cause_ref: string; amount: bigint }[]> {
-    return this.db.query(
-      `SELECT p.cause_ref, (sum(e.amount) FILTER (WHERE a.owner_id IS NOT NULL))::bigint AS amount
-       FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id
-       WHERE p.cause = 'invoice' AND p.occurred_at >= $1 AND p.occurred_at < $2 GROUP BY p.cause_ref`,
-      [from, to],
-    );
+  async commissionsAccruedIn(from: Date, to: Date): Promise<{ cause_ref: string; amount: bigint | null }[]> {
+    const rows = await this.ledger.ownerNetOfCauseIn(PostingCause.Invoice, from, to);
+    return rows.map((r) => ({ cause_ref: r.causeRef, amount: r.net }));
   }
 
   async payoutItems(transferIds: string[], from: Date, to: Date): Promise<PayoutItemRow[]> {
@@ -56,22 +62,18 @@ export class ReconciliationRepository {
     );
   }
 
+  /** Items paid in the period without their in transit → paid posting (key `payout-paid:<item>`). */
   async paidItemsMissingInLedger(from: Date, to: Date): Promise<{ id: string; amount: bigint }[]> {
-    return this.db.query(
-      `SELECT i.id, i.amount FROM payout_items i LEFT JOIN ledger_postings p ON p.idempotency_key = 'payout-paid:' || i.id
-       WHERE i.status = 'paid' AND i.resolved_at >= $1 AND i.resolved_at < $2 AND p.id IS NULL`,
-      [from, to],
-    );
+    const rows = await this.ledger.withoutPosting<{ id: string; amount: bigint; idempotency_key: string }>({
+      sql: `SELECT i.id, i.amount, 'payout-paid:' || i.id AS idempotency_key FROM payout_items i WHERE i.status = 'paid' AND i.resolved_at >= $1 AND i.resolved_at < $2`,
+      params: [from, to],
+    });
+    return rows.map((r) => ({ id: r.id, amount: r.amount }));
   }
 
-  async commissionMovements(from: Date, to: Date): Promise<{ id: bigint; occurred_at: Date; cause: string; cause_ref: string; owner_id: string; kind: string; amount: bigint; currency: string }[]> {
-    return this.db.query(
-      `SELECT p.id, p.occurred_at, p.cause, p.cause_ref, a.owner_id, a.kind, e.amount, e.currency
-       FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id JOIN ledger_accounts a ON a.id = e.account_id
-       WHERE p.cause IN ('invoice', 'refund', 'dispute', 'commission_correction', 'bonus', 'bonus_clawback') AND a.owner_id IS NOT NULL AND p.occurred_at >= $1 AND p.occurred_at < $2
-       ORDER BY p.id, e.id`,
-      [from, to],
-    );
+  /** Commission movements (accruals, refunds, disputes, corrections, one-off bonuses and their clawbacks) on owner accounts in the period. */
+  async commissionMovements(from: Date, to: Date): Promise<OwnerEntryRow[]> {
+    return this.ledger.ownerEntries(COMMISSION_CAUSES, from, to);
   }
 
   async resolvedPayoutItems(from: Date, to: Date): Promise<

@@ -238,6 +238,7 @@ export async function clawBack(t: TestApp, referrerId: string, amount: bigint, c
       cause: PostingCause.Refund,
       causeRef: ref,
       description: 'Test refund clawback',
+      clawback: true,
       lines: [
         { account: { kind: AccountKind.ReferrerAvailable, ownerId: referrerId, currency }, amount: -amount },
         { account: { kind: AccountKind.PlatformCommissionExpense, ownerId: null, currency }, amount },

@@ -49,6 +49,8 @@ export class FeeService {
         { account: { kind: AccountKind.ReferrerAvailable, ownerId: creditMemberId, currency }, amount },
       ],
       metadata: { leadId: lead.id, wonValue: wonValue.toString(), fee: fee.kind, payer: debitMemberId ? 'receiving_member' : 'operator' },
+      // The fee is charged to the receiving member whatever it holds: it may be left owing.
+      clawback: true,
     });
     await m.query(
       `INSERT INTO exchange_fees (lead_id, member_id, amount, currency, basis, posting_id, payer_member_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (lead_id) DO NOTHING`,
