@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import nodemailer, { TransportOptions } from 'nodemailer';
 import { CampaignSender } from '../src/campaigns/campaign-sender';
 import { CampaignService } from '../src/campaigns/campaign.service';
-import { peakRssMb, progress, startBenchEnv } from './support/bench-env';
+import { memoryPhases, peakRssMb, progress, startBenchEnv } from './support/bench-env';
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const RAW = Math.min(RECIPIENTS, 20_000);
@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const port: number = await new Promise((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
   const smtpUrl = `smtp://127.0.0.1:${port}`;
   const env = await startBenchEnv('campaign', { JOBS_ENABLED: 'false', SMTP_URL: smtpUrl, MAIL_RATE_PER_SECOND: '100000' });
+  const mem = memoryPhases();
   try {
+    mem.phase('start');
     const [a] = await env.db.query(`INSERT INTO audiences (name) VALUES ('bench') RETURNING id`);
     await env.db.query(
       `INSERT INTO contacts (audience_id, email, name, company, attributes)
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     const body = `<h1>Hello {{firstName}},</h1><p>People at {{company}} trust you. <a href="https://handshake.example/about">Read more</a>.</p>{{> button url=registrationLink label="Become a referrer"}}{{> signature}}`;
     const c = await campaigns.create({ name: 'bench', audienceId: a.id, subject: '{{firstName}}, earn with your suppliers', body });
     const sample = await campaigns.preview(c.id);
+    mem.phase('seed');
 
     // Bare nodemailer loop: same pool size and concurrency as the sender, same message. Run half
     // before and half after the campaign, so drifting load on a shared machine hits both alike.
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     };
     const rawSeconds1 = await rawLoop(RAW / 2, 0);
     const before = await ask(sink);
+    mem.phase('raw1');
 
     const start = performance.now();
     await campaigns.schedule(c.id);
@@ -70,11 +74,15 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - start) / 1000;
     const delivered = (await ask(sink)) - before;
+    mem.phase('campaign');
     const rawSeconds2 = await rawLoop(RAW / 2, RAW);
+    mem.phase('raw2');
+    mem.stop();
     const rawPerS = RAW / (rawSeconds1 + rawSeconds2);
     if (delivered < RECIPIENTS) throw new Error(`sink received ${delivered} of ${RECIPIENTS}`);
     const perS = RECIPIENTS / seconds;
     process.stdout.write(`sink_received=${delivered} duplicates=${delivered - RECIPIENTS} seconds=${seconds.toFixed(1)} loops=${sender.loopCount} batch=${sender.batchSize}\n`);
+    process.stdout.write(`peak by phase (MB): ${mem.summary()}\n`);
     process.stdout.write(`rss_mb=${peakRssMb()}\n`);
     process.stdout.write(`recipients=${RECIPIENTS} msgs_per_s=${Math.round(perS)} raw_msgs_per_s=${Math.round(rawPerS)} ratio=${(perS / rawPerS).toFixed(2)}\n`);
   } finally {

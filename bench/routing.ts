@@ -5,7 +5,7 @@
  * Prints rss_mb=<n>, then last: leads=<n> routed_per_s=<n>.
  */
 import { RoutingService } from '../src/exchange/routing/routing.service';
-import { peakRssMb, progress, startBenchEnv } from './support/bench-env';
+import { memoryPhases, peakRssMb, progress, startBenchEnv } from './support/bench-env';
 
 const LEADS = Number(process.argv[2] ?? 100_000);
 const MEMBERS = Number(process.argv[3] ?? 200);
@@ -14,7 +14,9 @@ const BATCH = 2000;
 
 async function main(): Promise<void> {
   const env = await startBenchEnv('routing', { JOBS_ENABLED: 'false' });
+  const mem = memoryPhases();
   try {
+    mem.phase('start');
     const db = env.db;
     const seedStart = Date.now();
     await db.query(`INSERT INTO exchange_tags (slug, label) SELECT 'tag-' || g, 'Tag ' || g FROM generate_series(1, $1) g`, [TAGS]);
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     await db.query('ANALYZE');
     process.stderr.write(`seeded ${MEMBERS} members and ${LEADS} leads in ${((Date.now() - seedStart) / 1000).toFixed(1)} s\n`);
 
+    mem.phase('seed');
     const routing = env.app.get(RoutingService);
     let done = 0;
     const start = process.hrtime.bigint();
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
       progress('routed', done, LEADS);
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    mem.phase('route');
+    mem.stop();
 
     const [check] = await db.query(
       `SELECT (SELECT count(*) FROM exchange_leads WHERE routing_state = 'pending')::int AS pending,
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     );
     if (check.pending !== 0 || check.doubled !== 0 || check.to_submitter !== 0) throw new Error(`routing check failed: ${JSON.stringify(check)}`);
     process.stderr.write(`offered=${total.routed} with_operator=${total.withOperator} seconds=${seconds.toFixed(2)} batch=${BATCH}\n`);
+    console.log(`peak by phase (MB): ${mem.summary()}`);
     console.log(`rss_mb=${peakRssMb()}`);
     console.log(`leads=${total.routed + total.withOperator} routed_per_s=${Math.round((total.routed + total.withOperator) / seconds)}`);
   } finally {

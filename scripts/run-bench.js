@@ -11,5 +11,8 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name>\navailable: ${available.join(', ') || '(none built)'}`);
   process.exit(64);
 }
-const child = spawn(process.execPath, ['--enable-source-maps', '--expose-gc', join(dir, `${name}.js`), ...args], { stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'test' } });
+// The app runs in the benchmark's process, so it gets the Node flags of `npm start` (package.json),
+// heap sizing included: rss_mb is then the app's memory as it is run.
+const startFlags = require('../package.json').scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+const child = spawn(process.execPath, [...startFlags, '--expose-gc', join(dir, `${name}.js`), ...args], { stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'test' } });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

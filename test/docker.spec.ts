@@ -67,6 +67,14 @@ describe('Dockerfile', () => {
     assert.match(health, new RegExp(`process\\.env\\.PORT\\|\\|${port}|:${port}/health`));
     assert.match(runtime.lines.find((l) => l.startsWith('CMD'))!, /dist\/src\/main\.js/);
   });
+
+  it('runs the app with the Node flags of npm start (the heap sizing that keeps it within 512 MB; the benchmarks use them too)', () => {
+    const cmd = JSON.parse(runtime.lines.find((l) => l.startsWith('CMD'))!.replace(/^CMD\s+/, '')) as string[];
+    const flags = (args: string[]) => args.filter((a) => a.startsWith('--'));
+    const start = flags(pkg.scripts.start.split(/\s+/));
+    assert.deepEqual(flags(cmd), start);
+    assert.ok(start.some((f) => /^--max-old-space-size=\d+$/.test(f)), 'the old generation is sized explicitly, not from the host memory');
+  });
 });
 
 describe('.dockerignore', () => {

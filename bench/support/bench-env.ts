@@ -65,6 +65,48 @@ export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+/**
+ * Peak memory per phase, sampled every 20 ms: `phase(name)` closes the phase that is running and
+ * `summary()` gives `name:rss=..,heap=..,ext=..` per phase (MB), to show which phase sets rss_mb.
+ * With BENCH_MEM_LOG=1 it also writes rss and heap to stderr every 2 s; with BENCH_MEM_GC=1 each
+ * phase ends with a full collection and adds the live heap after it (`live=`), which tells live
+ * data from garbage V8 has not collected yet.
+ */
+export function memoryPhases(): { phase(name: string): void; summary(): string; stop(): void } {
+  const mb = (n: number) => Math.round(n / 1048576);
+  let peak = { rss: 0, heap: 0, ext: 0 };
+  const sample = () => {
+    const u = process.memoryUsage();
+    peak = { rss: Math.max(peak.rss, u.rss), heap: Math.max(peak.heap, u.heapUsed), ext: Math.max(peak.ext, u.external + u.arrayBuffers) };
+  };
+  const sampler = setInterval(sample, 20);
+  sampler.unref();
+  const started = Date.now();
+  const logger = process.env.BENCH_MEM_LOG
+    ? setInterval(() => {
+        const u = process.memoryUsage();
+        process.stderr.write(`mem t=${((Date.now() - started) / 1000).toFixed(0)}s rss=${mb(u.rss)} heap=${mb(u.heapUsed)}/${mb(u.heapTotal)} ext=${mb(u.external + u.arrayBuffers)}\n`);
+      }, 2000)
+    : undefined;
+  logger?.unref();
+  const phases: string[] = [];
+  return {
+    phase(name: string) {
+      sample();
+      const gc = process.env.BENCH_MEM_GC ? (globalThis as { gc?: () => void }).gc : undefined;
+      gc?.();
+      const live = gc ? `,live=${mb(process.memoryUsage().heapUsed)}` : '';
+      phases.push(`${name}:rss=${mb(peak.rss)},heap=${mb(peak.heap)},ext=${mb(peak.ext)}${live}`);
+      peak = { rss: 0, heap: 0, ext: 0 };
+    },
+    summary: () => phases.join(' '),
+    stop() {
+      clearInterval(sampler);
+      if (logger) clearInterval(logger);
+    },
+  };
+}
+
 /** Percentile of a list of numbers (p in 0..100). */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
