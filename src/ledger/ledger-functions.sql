@@ -3,7 +3,7 @@
 -- database holds differs from this file. To change one: edit it here and add a migration that runs
 -- the file again (see migrations/*-LedgerFunctionsFromFile.ts), so the database and the file agree.
 --
---   ledger_post / ledger_post_many   the one write path (a posting is a run of one)
+--   ledger_post_many                 the one write path (one posting is a run of one)
 --   ledger_entries_inserted          statement trigger: balance per posting and currency, overdraft
 --   ledger_postings_inserted         statement trigger: files each new posting for its deferred check
 --   ledger_postings_have_entries     deferred constraint trigger: a posting has its entries at commit
@@ -16,8 +16,9 @@
 --
 -- ledger_post and ledger_post_many are dropped first: their overdraft flag was renamed (p_allow_overdraft,
 -- "the cause may overdraw owner accounts", became p_clawback, "the posting is a clawback"), which CREATE
--- OR REPLACE cannot do, and migrations written before the rename run this file too. Nothing depends on
--- them; the migration runs the file in its transaction.
+-- OR REPLACE cannot do, and migrations written before the rename run this file too. ledger_post, the
+-- single posting's function, is not defined again: one posting goes through ledger_post_many as a run
+-- of one. Nothing depends on them; the migration runs the file in its transaction.
 DROP FUNCTION IF EXISTS ledger_post(text, text, text, text, text, timestamp with time zone, jsonb, text[], uuid[], text[], bigint[], boolean);
 DROP FUNCTION IF EXISTS ledger_post_many(text[], text[], text[], text[], text[], timestamp with time zone[], jsonb[], boolean[], integer[], text[], uuid[], text[], bigint[]);
 
@@ -98,81 +99,6 @@ AS $function$
                ELSE false
              END
     $function$
-;
-
-CREATE OR REPLACE FUNCTION ledger_post(p_key text, p_hash text, p_cause text, p_cause_ref text, p_description text, p_occurred_at timestamp with time zone, p_metadata jsonb, p_kinds text[], p_owners uuid[], p_currencies text[], p_amounts bigint[], p_clawback boolean, OUT posting_id bigint, OUT created boolean, OUT existing_hash text)
- RETURNS record
- LANGUAGE plpgsql
- SET plan_cache_mode TO 'force_custom_plan'
-AS $function$
-      DECLARE
-        v_keys text[] := '{}';
-        v_ids bigint[] := '{}';
-        v_line_ids bigint[] := '{}';
-        v_id bigint;
-        r record;
-        bad record;
-      BEGIN
-        INSERT INTO ledger_postings (idempotency_key, request_hash, cause, cause_ref, description, occurred_at, metadata)
-        VALUES (p_key, p_hash, p_cause, p_cause_ref, p_description, coalesce(p_occurred_at, now()), coalesce(p_metadata, '{}'::jsonb))
-        ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id INTO posting_id;
-        IF posting_id IS NULL THEN
-          SELECT p.id, p.request_hash INTO posting_id, existing_hash FROM ledger_postings p WHERE p.idempotency_key = p_key;
-          created := false;
-          RETURN;
-        END IF;
-        created := true;
-
-        -- Get or create each account once, in a fixed key order (concurrent creators wait in one order).
-        FOR r IN SELECT DISTINCT x.k, x.o, x.c FROM unnest(p_kinds, p_owners, p_currencies) AS x(k, o, c) ORDER BY x.k, x.o, x.c LOOP
-          v_id := NULL;
-          IF r.o IS NULL THEN
-            SELECT a.id INTO v_id FROM ledger_accounts a WHERE a.kind = r.k AND a.owner_id IS NULL AND a.currency = r.c;
-          ELSE
-            SELECT a.id INTO v_id FROM ledger_accounts a WHERE a.kind = r.k AND a.owner_id = r.o AND a.currency = r.c;
-          END IF;
-          IF v_id IS NULL THEN
-            INSERT INTO ledger_accounts (kind, owner_id, currency) VALUES (r.k, r.o, r.c) ON CONFLICT DO NOTHING RETURNING id INTO v_id;
-            IF v_id IS NULL THEN
-              IF r.o IS NULL THEN
-                SELECT a.id INTO v_id FROM ledger_accounts a WHERE a.kind = r.k AND a.owner_id IS NULL AND a.currency = r.c;
-              ELSE
-                SELECT a.id INTO v_id FROM ledger_accounts a WHERE a.kind = r.k AND a.owner_id = r.o AND a.currency = r.c;
-              END IF;
-            END IF;
-          END IF;
-          v_keys := v_keys || (r.k || '|' || coalesce(r.o::text, '') || '|' || r.c);
-          v_ids := v_ids || v_id;
-        END LOOP;
-        FOR i IN 1 .. array_length(p_kinds, 1) LOOP
-          v_line_ids := v_line_ids || v_ids[array_position(v_keys, p_kinds[i] || '|' || coalesce(p_owners[i]::text, '') || '|' || p_currencies[i])];
-        END LOOP;
-
-        -- Lock in id order: every posting takes its locks in the same global order, so none deadlock.
-        PERFORM 1 FROM ledger_accounts a WHERE a.id = ANY(v_ids) ORDER BY a.id FOR UPDATE;
-
-        -- The overdraft rule: below zero only as the account's kind allows (ledger_may_overdraw).
-        SELECT a.id, a.kind, a.owner_id, a.currency, a.balance + d.delta AS after INTO bad
-        FROM (SELECT l.account_id, sum(l.amount) AS delta FROM unnest(v_line_ids, p_amounts) AS l(account_id, amount) GROUP BY l.account_id) d
-        JOIN ledger_accounts a ON a.id = d.account_id
-        WHERE d.delta < 0 AND a.balance + d.delta < 0 AND NOT ledger_may_overdraw(a.kind, p_clawback)
-        ORDER BY a.id LIMIT 1;
-        IF FOUND THEN
-          RAISE EXCEPTION '% of % would go to % %', bad.kind, bad.owner_id, bad.after, bad.currency
-            USING ERRCODE = 'LG001', DETAIL = json_build_object('kind', bad.kind, 'ownerId', bad.owner_id, 'currency', bad.currency, 'balance', bad.after::text)::text;
-        END IF;
-
-        INSERT INTO ledger_entries (posting_id, account_id, currency, amount, balance_after)
-        SELECT posting_id, l.account_id, a.currency, l.amount, a.balance + sum(l.amount) OVER (PARTITION BY l.account_id ORDER BY l.n)
-        FROM unnest(v_line_ids, p_amounts) WITH ORDINALITY AS l(account_id, amount, n)
-        JOIN ledger_accounts a ON a.id = l.account_id
-        ORDER BY l.n;
-
-        UPDATE ledger_accounts a SET balance = a.balance + d.delta
-        FROM (SELECT l.account_id, sum(l.amount) AS delta FROM unnest(v_line_ids, p_amounts) AS l(account_id, amount) GROUP BY l.account_id) d
-        WHERE a.id = d.account_id;
-      END $function$
 ;
 
 CREATE OR REPLACE FUNCTION ledger_post_many(p_keys text[], p_hashes text[], p_causes text[], p_cause_refs text[], p_descriptions text[], p_occurred_at timestamp with time zone[], p_metadata jsonb[], p_clawback boolean[], l_postings integer[], l_kinds text[], l_owners uuid[], l_currencies text[], l_amounts bigint[], OUT posting_ids bigint[], OUT created boolean[], OUT conflict_index integer)

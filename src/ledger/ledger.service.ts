@@ -17,8 +17,8 @@ import { canonicalMoveTemplate, isCurrency, isUuid, MAX_IDEMPOTENCY_KEY_LENGTH, 
 import { verifyLedger } from './ledger-verify';
 
 /**
- * The one way money moves. `post` validates the request in process, then writes it with one call of
- * the `ledger_post` SQL function inside the caller's transaction: the idempotency key is claimed first
+ * The one way money moves. `post` is `postMany` of one: the request is validated in process, then
+ * written with one call of the `ledger_post_many` SQL function inside the caller's transaction: the idempotency key is claimed first
  * (unique constraint + ON CONFLICT, so concurrent posts of one key serialize on it and the loser sees
  * the winner's posting), then the involved account rows are locked in id order (a fixed order: no
  * deadlocks between postings) and the entries and stored running balances are written. The locks are
@@ -34,50 +34,10 @@ import { verifyLedger } from './ledger-verify';
 export class LedgerService {
   constructor(private readonly db: DataSource) {}
 
+  /** One posting: postMany of one (the same validation, idempotency, overdraft rule and SQL function). */
   async post(m: EntityManager, req: PostingRequest): Promise<PostingResult> {
-    const posting = normalizePosting(req);
-    if (m.queryRunner?.isTransactionActive) return this.postInTransaction(m, posting);
-    return m.transaction((tx) => this.postInTransaction(tx, posting));
-  }
-
-  private async postInTransaction(m: EntityManager, p: NormalizedPosting): Promise<PostingResult> {
-    let row: { posting_id: bigint; created: boolean; existing_hash: string | null };
-    try {
-      [row] = await m.query(`SELECT posting_id, created, existing_hash FROM ledger_post($1, $2, $3, $4, $5, $6, $7::jsonb, $8::text[], $9::uuid[], $10::text[], $11::bigint[], $12)`, [
-        p.idempotencyKey,
-        p.requestHash,
-        p.cause,
-        p.causeRef,
-        p.description,
-        p.occurredAt,
-        JSON.stringify(p.metadata),
-        p.lines.map((l) => l.account.kind),
-        p.lines.map((l) => l.account.ownerId),
-        p.lines.map((l) => l.account.currency),
-        p.lines.map((l) => l.amount.toString()),
-        p.clawback,
-      ]);
-    } catch (err) {
-      const pg = driverError(err);
-      if (pg.code === 'LG001') {
-        throw new LedgerException(
-          LedgerErrorCode.LEDGER_NEGATIVE_BALANCE,
-          `${pg.message}; ${overdraftRule()}`,
-          pg.detail ? JSON.parse(pg.detail) : undefined,
-        );
-      }
-      throw err;
-    }
-    const postingId = row.posting_id.toString();
-    if (row.created) return { postingId, created: true };
-    if (row.existing_hash !== p.requestHash) {
-      throw new LedgerException(
-        LedgerErrorCode.IDEMPOTENCY_CONFLICT,
-        `idempotency key ${p.idempotencyKey} already posted different lines (posting ${postingId})`,
-        { idempotencyKey: p.idempotencyKey, postingId },
-      );
-    }
-    return { postingId, created: false };
+    const [result] = await this.postMany(m, [req]);
+    return result;
   }
 
   /**
@@ -104,6 +64,8 @@ export class LedgerService {
 
   private async postManyInTransaction(m: EntityManager, batch: FoldedBatch): Promise<PostingResult[]> {
     const { unique, slot } = batch;
+    // Which request a refusal names; a single posting (post()) needs no index.
+    const where = (index: number | undefined): string => (slot.length > 1 ? `request ${index}: ` : '');
     const lp: number[] = [];
     const kinds: string[] = [];
     const owners: (string | null)[] = [];
@@ -148,21 +110,21 @@ export class LedgerService {
         if (details) details.index = batch.firstIndex[details.index];
         throw new LedgerException(
           LedgerErrorCode.LEDGER_NEGATIVE_BALANCE,
-          `request ${details?.index}: ${pg.message}; ${overdraftRule()}`,
+          `${where(details?.index)}${pg.message}; ${overdraftRule()}`,
           details,
         );
       }
       if (pg.code === 'LG002') {
         const details = pg.detail ? JSON.parse(pg.detail) : undefined;
         if (details) details.index = batch.firstIndex[details.index];
-        throw new LedgerException(LedgerErrorCode.IDEMPOTENCY_CONFLICT, `request ${details?.index}: ${pg.message}`, details);
+        throw new LedgerException(LedgerErrorCode.IDEMPOTENCY_CONFLICT, `${where(details?.index)}${pg.message}`, details);
       }
       throw err;
     }
     if (row.conflict_index !== null) {
       const u = row.conflict_index - 1;
       const key = unique[u].idempotencyKey;
-      throw new LedgerException(LedgerErrorCode.IDEMPOTENCY_CONFLICT, `request ${batch.firstIndex[u]}: idempotency key ${key} already posted different lines (posting ${row.posting_ids[u]})`, {
+      throw new LedgerException(LedgerErrorCode.IDEMPOTENCY_CONFLICT, `${where(batch.firstIndex[u])}idempotency key ${key} already posted different lines (posting ${row.posting_ids[u]})`, {
         index: batch.firstIndex[u],
         idempotencyKey: key,
         postingId: row.posting_ids[u],
@@ -498,7 +460,8 @@ function foldBatch(requests: PostingRequest[]): FoldedBatch {
     try {
       p = normalizePosting(req);
     } catch (err) {
-      if (err instanceof LedgerException) throw new LedgerException(err.code, `request ${i}: ${err.message}`, { index: i, ...(err.details as object | undefined) });
+      // A single posting (post()) is refused as it stands; in a batch the refusal names the request.
+      if (err instanceof LedgerException && requests.length > 1) throw new LedgerException(err.code, `request ${i}: ${err.message}`, { index: i, ...(err.details as object | undefined) });
       throw err;
     }
     const u = byKey.get(p.idempotencyKey);
