@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { DomainException } from '../common/errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
 import { Role } from '../access/role';
@@ -97,6 +98,8 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       event = this.stripe.constructEvent(rawBody, signature);
     } catch (err) {
       if (err instanceof StripeException) throw err;
+      // The body stays raw until here (see stripe-delivery-route): a signed body that is not JSON.
+      if (err instanceof SyntaxError) throw new CommonException(CommonErrorCode.MALFORMED_JSON, 'The request body is not valid JSON');
       throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_SIGNATURE_INVALID, `Signature verification failed: ${(err as Error).message}`);
     }
     if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
