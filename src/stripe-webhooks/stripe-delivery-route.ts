@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import { refuseNulInRawJson } from '../common/errors/input-guards';
 import { loggableUrl } from '../observability/logger';
 
-/** Where Stripe delivers its events (StripeWebhookController's POST). */
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhooks';
+/** Where Stripe delivers (StripeWebhookController's POST), with or without the trailing slash Express also routes there (not the admin routes under it). */
+const DELIVERY_PATH = /^\/api\/stripe\/webhooks\/?$/;
 
-/** A Stripe delivery: POST to exactly STRIPE_WEBHOOK_PATH (not the admin routes under it). */
+/** A Stripe delivery: a POST that reaches StripeWebhookController's receive. */
 export function isStripeDelivery(req: Request): boolean {
-  return req.method === 'POST' && req.path === STRIPE_WEBHOOK_PATH;
+  return req.method === 'POST' && DELIVERY_PATH.test(req.path);
 }
 
 /** `mw` for every request but Stripe's deliveries (they get stripeDeliveryMiddleware instead). */
