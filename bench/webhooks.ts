@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
-import { peakRssMb, progress, startBenchEnv } from './support/bench-env';
+import { peakRssMb, postgresCpuMs, progress, startBenchEnv } from './support/bench-env';
 
 const SECRET = 'whsec_bench_secret';
 
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     const done = fromSenders('done');
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
+    const pgCpuAtStart = postgresCpuMs();
     sendersProcess.send({ type: 'go' });
     const acks = await done;
     sendersProcess.send({ type: 'stop' });
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuAtStart);
     process.stderr.write(`commissions posted: ${posted} in ${Math.round(endToEndMs)} ms; events not processed: ${failed}\n`);
     process.stderr.write(`app process CPU: ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms per event (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms)\n`);
+    const pgCpuAtEnd = postgresCpuMs();
+    if (pgCpuAtStart !== undefined && pgCpuAtEnd !== undefined) process.stderr.write(`PostgreSQL CPU: ${((pgCpuAtEnd - pgCpuAtStart) / total).toFixed(2)} ms per event (${Math.round(pgCpuAtEnd - pgCpuAtStart)} ms)\n`);
     if (posted < total) throw new Error(`only ${posted} of ${total} commissions were posted within 10 minutes`);
     console.log(`rss_mb=${peakRssMb()}`);
     console.log(`events_per_s=${Math.round((total / endToEndMs) * 1000)} ack_p99_ms=${(acks.p99 as number).toFixed(1)}`);

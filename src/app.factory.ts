@@ -18,6 +18,7 @@ import { correlationId } from './observability/correlation-id';
 import { loggableUrl, PinoNestLogger, redacting } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
+import { exceptStripeDeliveries, stripeDeliveryMiddleware } from './stripe-webhooks/stripe-delivery-route';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 import { csrfProtection } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
@@ -40,8 +41,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   app.use(app.get(TrackingHitsMiddleware).handle);
   app.use(correlationId);
   app.use(securityHeaders());
+  // Stripe's deliveries (thousands a second at peak) skip the request log, the JSON parser and the
+  // NUL guard: stripeDeliveryMiddleware keeps their body raw, refuses a NUL and logs them cheaply.
+  app.use(stripeDeliveryMiddleware(logger));
   app.use(
-    pinoHttp({
+    exceptStripeDeliveries(pinoHttp({
       logger,
       genReqId: (req) => (req as unknown as { correlationId: string }).correlationId,
       customProps: (req) => ({ correlationId: (req as unknown as { correlationId: string }).correlationId }),
@@ -52,13 +56,13 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       customSuccessMessage: (req, res, ms) => `${req.method} ${loggableUrl(req.url)} ${res.statusCode} ${Math.round(ms)} ms`,
-    }),
+    })),
   );
   app.use(httpMetrics);
   app.use(cookieParser());
-  app.use(json({ limit: '1mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
+  app.use(exceptStripeDeliveries(json({ limit: '1mb' })));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
-  app.use(refuseNulBytes);
+  app.use(exceptStripeDeliveries(refuseNulBytes));
   // After the body parsers: their stream callbacks would lose the request's async context.
   app.use(requestLocaleMiddleware);
   app.use(csrfProtection({ secret: config.jwtSecret, publicBaseUrl: config.publicBaseUrl, cookieSecure: config.cookieSecure, sessionCookie: SESSION_COOKIE }));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Stripe from 'stripe';
 import request from 'supertest';
 import { Role } from '../src/access/role';
 import { LedgerService } from '../src/ledger/ledger.service';
@@ -48,12 +49,25 @@ describe('signature and storage', () => {
     assert.equal(await events(), before);
   });
 
+  it('refuses a signed event with a NUL in it (VALIDATION_FAILED) and signed non-JSON (MALFORMED_JSON), storing nothing; the body is checked raw', async () => {
+    const before = await events();
+    const nul = await deliver(t.url, stripeEvent('customer.tax_id.created', { id: 'txi_nul', value: 'a\u0000b' })).expect(400);
+    assert.equal(nul.body.error.code, 'VALIDATION_FAILED');
+    const bad = await request(t.url).post('/api/stripe/webhooks').set('content-type', 'application/json').set('stripe-signature', Stripe.webhooks.generateTestHeaderString({ payload: '{"id": ', secret: 'whsec_x' })).send('{"id": ').expect(400);
+    assert.equal(bad.body.error.code, 'MALFORMED_JSON');
+    assert.equal(await events(), before);
+  });
+
   it('stores and acknowledges an unknown event type without processing it', async () => {
     const event = stripeEvent('customer.tax_id.created', { id: 'txi_1' });
     const res = await deliver(t.url, event).expect(200);
     assert.deepEqual(res.body, { received: true, duplicate: false });
     const again = await deliver(t.url, event).expect(200);
     assert.equal(again.body.duplicate, true);
+    // Express routes the path with a trailing slash there too: the same delivery.
+    const { payload, header } = signEvent(event);
+    const slash = await request(t.url).post('/api/stripe/webhooks/').set('content-type', 'application/json').set('stripe-signature', header).send(payload).expect(200);
+    assert.deepEqual(slash.body, { received: true, duplicate: true });
     const [row] = await t.db.query('SELECT status, type FROM stripe_webhook_events WHERE id = $1', [event.id]);
     assert.deepEqual(row, { status: 'ignored', type: 'customer.tax_id.created' });
   });
@@ -128,6 +142,40 @@ describe('group processing', () => {
     const b = await t.app.get(LedgerService).balances(r.id, 'RUB');
     assert.equal(b.pending, 12_000n); // 20% of 60 000; the repeated invoice earns once
     assert.equal((await t.app.get(LedgerService).verify()).ok, true);
+  });
+});
+
+describe('notifications of a group', () => {
+  it('queues one "supplier converted" per supplier for a group of first payments (set-based), none for a later payment', async () => {
+    const inbox = t.app.get(StripeInboxService);
+    const [r1, r2] = [await registerReferrer(t), await registerReferrer(t)];
+    const suppliers = [await signUpSupplier(t.url, { promoCode: r1.code }), await signUpSupplier(t.url, { promoCode: r1.code }), await signUpSupplier(t.url, { promoCode: r2.code })];
+    const first = suppliers.map((s) => stripeEvent('invoice.paid', billing.paidInvoice(s.customerId!, { total: 10_000 }).invoice));
+    const repeat = stripeEvent('invoice.paid', first[0].data.object as unknown as Record<string, any>);
+    const store = async (list: typeof first) => {
+      for (const [i, e] of list.entries()) {
+        await t.db.query(`INSERT INTO stripe_webhook_events (id, type, payload, status, received_at) VALUES ($1, $2, $3::jsonb, 'received', now() - make_interval(secs => $4))`, [e.id, e.type, JSON.stringify(e), 10 - i]);
+      }
+    };
+    await store([...first, repeat]);
+    assert.deepEqual(await inbox.processGroup(), { claimed: 4, failed: 0, deadLettered: 0 });
+    const converted = async () =>
+      (
+        await t.db.query(
+          `SELECT r.id AS referrer_id, n.payload->>'supplierId' AS supplier_id, n.dedupe_key FROM notifications n JOIN referrers r ON r.user_id = n.user_id
+            WHERE n.kind = 'referrer.supplier_converted' AND r.id = ANY($1) ORDER BY n.id`,
+          [[r1.id, r2.id]],
+        )
+      ).map((x: { referrer_id: string; supplier_id: string; dedupe_key: string }) => [x.referrer_id, x.supplier_id, x.dedupe_key.startsWith(`supplier-converted:${x.supplier_id}:`)]);
+    const expected = [
+      [r1.id, suppliers[0].id, true],
+      [r1.id, suppliers[1].id, true],
+      [r2.id, suppliers[2].id, true],
+    ];
+    assert.deepEqual(await converted(), expected);
+    await store([stripeEvent('invoice.paid', billing.paidInvoice(suppliers[2].customerId!, { total: 20_000 }).invoice)]);
+    assert.deepEqual(await inbox.processGroup(), { claimed: 1, failed: 0, deadLettered: 0 });
+    assert.deepEqual(await converted(), expected);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,4 +119,46 @@ export function progress(label: string, done: number, total: number): void {
   if (!process.stderr.isTTY && done !== total && done % Math.max(1, Math.floor(total / 10)) !== 0) return;
   process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${done}/${total}${process.stderr.isTTY ? '' : '\n'}`);
   if (done === total && process.stderr.isTTY) process.stderr.write('\n');
+}
+
+/**
+ * CPU time (ms) used so far by this process's PostgreSQL descendants (the embedded server and its
+ * backends, exited ones through their parent's children time), from /proc; undefined where there is
+ * no /proc or the database is not a child (DATABASE_URL set). Deltas of two readings split a
+ * phase's CPU between the app and the database.
+ */
+export function postgresCpuMs(): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const d of entries) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      // fields after the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 1-based from state
+      procs.set(Number(d), { ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let ticks = 0;
+  let found = false;
+  const queue = [process.pid];
+  while (queue.length > 0) {
+    const parent = queue.pop()!;
+    for (const [pid, p] of procs) {
+      if (p.ppid !== parent) continue;
+      queue.push(pid);
+      if (p.comm.startsWith('postgres')) {
+        ticks += p.ticks;
+        found = true;
+      }
+    }
+  }
+  return found ? (ticks * 1000) / 100 : undefined; // USER_HZ is 100 on Linux
 }

@@ -93,8 +93,14 @@ export class NotificationService implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on('supplier.attributed', async (m, e) => void await this.notify(m, 'referrer.supplier_signed_up', { referrerId: e.referrerId }, { supplierId: e.supplierId, referrerId: e.referrerId }));
-    this.events.on('supplier.converted', async (m, e) =>
-      void await this.notify(m, 'referrer.supplier_converted', { referrerId: e.referrerId }, { supplierId: e.supplierId, referrerId: e.referrerId }, { dedupeKey: `supplier-converted:${e.supplierId}` }),
+    // Set-based: a group of paid invoices announces its first payments as one run (one statement, not three per supplier).
+    this.events.onMany('supplier.converted', async (m, list) =>
+      void await this.notifyMany(
+        m,
+        'referrer.supplier_converted',
+        'referrer',
+        list.map((e) => ({ id: e.referrerId, payload: { supplierId: e.supplierId, referrerId: e.referrerId }, dedupeKey: `supplier-converted:${e.supplierId}` })),
+      ),
     );
     this.jobs.register({ name: 'notifications.deliver', cron: '* * * * *', retryLimit: 1, handler: async () => void (await this.deliverDue()) });
   }
@@ -137,26 +143,36 @@ export class NotificationService implements OnModuleInit {
   }
 
   /**
-   * The same as notify() for many exchange members at once (a routing batch offers up to 1,000
-   * leads): one statement instead of three per offer. Kinds with a throttle go one by one.
+   * The same as notify() for many referrers or exchange members at once (a group of webhook events
+   * converts up to 200 suppliers, a routing batch offers up to 1,000 leads): one statement instead
+   * of three per recipient, in the order given. Kinds with a throttle go one by one.
    */
-  async notifyMembers(m: EntityManager, kind: NotificationKind, rows: { memberId: string; payload: Record<string, string | number | null> }[]): Promise<number> {
+  async notifyMany(m: EntityManager, kind: NotificationKind, owner: 'referrer' | 'member', rows: { id: string; payload: Record<string, string | number | null>; dedupeKey?: string }[]): Promise<number> {
     if (rows.length === 0) return 0;
     if (specOf(kind).throttleMinutes) {
       let n = 0;
-      for (const r of rows) n += await this.notify(m, kind, { memberId: r.memberId }, r.payload);
+      for (const r of rows) n += await this.notify(m, kind, owner === 'referrer' ? { referrerId: r.id } : { memberId: r.id }, r.payload, { dedupeKey: r.dedupeKey });
       return n;
     }
+    const owners = owner === 'referrer' ? 'referrers' : 'exchange_members';
     return this.queue(m, kind, async () => {
       const inserted = await m.query(
-        `INSERT INTO notifications (user_id, kind, payload)
-         SELECT u.id, $1, x.payload::jsonb FROM unnest($2::uuid[], $3::text[]) AS x(member_id, payload)
-           JOIN exchange_members em ON em.id = x.member_id JOIN users u ON u.id = em.user_id
-          WHERE u.disabled_at IS NULL RETURNING id`,
-        [kind, rows.map((r) => r.memberId), rows.map((r) => JSON.stringify(r.payload))],
+        `INSERT INTO notifications (user_id, kind, payload, dedupe_key)
+         SELECT u.id, $1, x.payload::jsonb, CASE WHEN x.dedupe_key IS NULL THEN NULL ELSE x.dedupe_key || ':' || u.id END
+           FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(owner_id, payload, dedupe_key, ord)
+           JOIN ${owners} o ON o.id = x.owner_id JOIN users u ON u.id = o.user_id
+          WHERE u.disabled_at IS NULL
+          ORDER BY x.ord
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [kind, rows.map((r) => r.id), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.dedupeKey ?? null)],
       );
       return inserted.length;
     });
+  }
+
+  /** notifyMany for exchange members without dedupe keys (the routing batch's offers). */
+  notifyMembers(m: EntityManager, kind: NotificationKind, rows: { memberId: string; payload: Record<string, string | number | null> }[]): Promise<number> {
+    return this.notifyMany(m, kind, 'member', rows.map((r) => ({ id: r.memberId, payload: r.payload })));
   }
 
   /** Delivers what is queued soon, without waiting (after a commit whose mail should not wait a minute). */

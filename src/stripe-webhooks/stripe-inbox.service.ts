@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { DomainException } from '../common/errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
 import { Role } from '../access/role';
@@ -97,6 +98,8 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       event = this.stripe.constructEvent(rawBody, signature);
     } catch (err) {
       if (err instanceof StripeException) throw err;
+      // The body stays raw until here (see stripe-delivery-route): a signed body that is not JSON.
+      if (err instanceof SyntaxError) throw new CommonException(CommonErrorCode.MALFORMED_JSON, 'The request body is not valid JSON');
       throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_SIGNATURE_INVALID, `Signature verification failed: ${(err as Error).message}`);
     }
     if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
@@ -239,12 +242,18 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     }
   }
 
-  /** The handlers' Stripe look-ups for the events next in line, before their transaction (no row lock held). */
+  /**
+   * The handlers' Stripe look-ups for the events next in line, before their transaction (no row
+   * lock held): those of a prepared type among the next `limit` received (the ones the claim takes).
+   * Looking only that far keeps the query bounded however long the backlog of other types is.
+   */
   private async prepareNext(limit: number): Promise<void> {
     const types = this.handlers.preparedTypes();
     if (types.length === 0) return;
     const rows: { payload: Stripe.Event }[] = await this.db.query(
-      `SELECT payload FROM stripe_webhook_events WHERE status = 'received' AND type = ANY($2::text[]) ORDER BY received_at LIMIT $1`,
+      `SELECT e.payload FROM (SELECT id, type, received_at FROM stripe_webhook_events WHERE status = 'received' ORDER BY received_at LIMIT $1) n
+         JOIN stripe_webhook_events e ON e.id = n.id
+        WHERE n.type = ANY($2::text[]) ORDER BY n.received_at`,
       [limit, types],
     );
     if (rows.length > 0) await this.handlers.prepare(rows.map((r) => r.payload));

@@ -37,6 +37,26 @@ export function refuseNulBytes(req: Request, _res: Response, next: NextFunction)
 }
 
 /**
+ * refuseNulBytes for a body kept raw (Stripe deliveries: parsed once, later, by the signature
+ * check): the same VALIDATION_FAILED when a string or key of the JSON holds a NUL. Only a body
+ * that spells \u0000 at all is parsed here.
+ */
+export function refuseNulInRawJson(req: Request, _res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  if (Buffer.isBuffer(body) && body.includes('\\u0000')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return next(); // not JSON: the signature check refuses it
+    }
+    const inBody = findNul(parsed, 'body');
+    if (inBody) return next(nulRefused(inBody));
+  }
+  next();
+}
+
+/**
  * PostgreSQL errors that mean the input was wrong, not the server: a malformed uuid or number,
  * a value out of its type's range, a NUL in text. The statement failed, so nothing was written by it.
  */
