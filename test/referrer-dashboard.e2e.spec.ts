@@ -57,6 +57,8 @@ describe('the referrer dashboard', () => {
     await send(stripeEvent('refund.created', refund.refund));
 
     const api = (await request(t.url).get('/api/referrers/me/dashboard').set(bearer(r)).expect(200)).body;
+    // The address and its state, as the cabinet's banner shows them (one read, in the dashboard).
+    assert.deepEqual(api.emailState, { email: r.email, verified: false, payoutsWait: false });
     const earningsApi = (await request(t.url).get('/api/referrers/me/earnings').set(bearer(r)).expect(200)).body;
     assert.deepEqual(api.earnings, earningsApi.find((e: { currency: string }) => e.currency === 'RUB'));
     assert.deepEqual(

@@ -160,6 +160,11 @@ function keyVar(env: NodeJS.ProcessEnv, name: string, appEnv: AppConfig['env'], 
   return key;
 }
 
+/** Whether payouts wait for the payee's confirmed email address (PAYOUT_EMAIL_VERIFICATION=required): the one reading of that setting. */
+export function payoutsNeedConfirmedEmail(config: Pick<AppConfig, 'payoutEmailVerification'>): boolean {
+  return config.payoutEmailVerification === 'required';
+}
+
 function payoutEmailVerificationVar(env: NodeJS.ProcessEnv, appEnv: AppConfig['env']): AppConfig['payoutEmailVerification'] {
   const raw = env.PAYOUT_EMAIL_VERIFICATION || (appEnv === 'production' ? 'required' : 'optional');
   if (raw !== 'required' && raw !== 'optional') throw new ConfigError(`PAYOUT_EMAIL_VERIFICATION must be required or optional, got "${raw}"`);

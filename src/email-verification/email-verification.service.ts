@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../config/config';
+import { APP_CONFIG, AppConfig, payoutsNeedConfirmedEmail } from '../config/config';
 import { verifyEmailVerification } from '../common/crypto/email-verification-link';
 import { NotificationService } from '../mail/notifications.service';
 import { EmailVerificationErrorCode, EmailVerificationException } from './email-verification.exception';
@@ -28,7 +28,7 @@ export class EmailVerificationService {
   ) {}
 
   get payoutsWaitForIt(): boolean {
-    return this.config.payoutEmailVerification === 'required';
+    return payoutsNeedConfirmedEmail(this.config);
   }
 
   async stateOf(userId: string): Promise<VerificationState> {

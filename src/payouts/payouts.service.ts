@@ -9,7 +9,7 @@ import { LedgerReadRepository } from '../ledger/ledger-read.repository';
 import { AccountKind, PostingCause } from '../ledger/ledger.types';
 import { PayoutMethod } from '../payout-details/payout-details.entity';
 import { EMAIL_CONFIRMED_SQL, USABLE_DETAILS_SQL } from '../payout-details/payout-details.service';
-import { APP_CONFIG, AppConfig } from '../config/config';
+import { APP_CONFIG, AppConfig, payoutsNeedConfirmedEmail } from '../config/config';
 import { ProgramService } from '../program/program.service';
 import { postItemMoves } from './item-postings';
 import { TopRows } from './top-rows';
@@ -48,7 +48,7 @@ export class PayoutsService {
 
   /** Payouts wait for a confirmed email address (PAYOUT_EMAIL_VERIFICATION=required). */
   private get emailRequired(): boolean {
-    return this.config.payoutEmailVerification === 'required';
+    return payoutsNeedConfirmedEmail(this.config);
   }
 
   async preview(currencyArg: string | undefined, actor: AuthUser, limit = 1000): Promise<PayoutPreviewView> {

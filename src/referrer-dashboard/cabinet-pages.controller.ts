@@ -64,7 +64,8 @@ export class CabinetPagesController {
 
   private async model(req: Request, userId: string): Promise<Record<string, unknown>> {
     const referrerId = await this.referrers.referrerIdOfUser(userId);
-    const [cabinet, d, verification] = await Promise.all([this.referrers.cabinetForUser(userId), this.dashboards.dashboard(referrerId), this.verification.stateOf(userId)]);
+    const [cabinet, d] = await Promise.all([this.referrers.cabinetForUser(userId), this.dashboards.dashboard(referrerId)]);
+    const verification = d.emailState;
     const np = d.nextPayout;
     // Why money is (not) paid, in the words the earnings page uses too (no details, below the minimum);
     // the dashboard's other blockers (negative balance, hold) are listed under it.

@@ -49,6 +49,15 @@ export class BonusesView {
   programMode: 'in_addition' | 'instead';
 }
 
+export class EmailStateView {
+  @ApiProperty({ description: 'Your sign-in address' })
+  email: string;
+  @ApiProperty({ description: 'Whether you have confirmed it (through the link we mailed)' })
+  verified: boolean;
+  @ApiProperty({ description: 'Whether payouts wait for that confirmation (the program requires it and it is not given yet)' })
+  payoutsWait: boolean;
+}
+
 export class ReferrerDashboardView {
   @ApiProperty({ description: 'ISO 4217 currency of every amount here (the program currency)' })
   currency: string;
@@ -70,4 +79,6 @@ export class ReferrerDashboardView {
   nextPayout: NextPayoutView;
   @ApiProperty({ description: 'Per code: visits → sign-ups → paying, with rates', type: [CodePathView] })
   codes: CodePathView[];
+  @ApiProperty({ description: 'Your email address and whether payouts wait for its confirmation', type: EmailStateView })
+  emailState: EmailStateView;
 }

@@ -58,6 +58,7 @@ export class ReferrerDashboardService {
         blockers: plan.blockers.map((b) => ({ kind: b.kind, amount: b.amount.toString(), until: b.until })),
       },
       codes,
+      emailState: email,
     };
   }
 }
