@@ -21,7 +21,7 @@ import { encryptDetails } from '../src/common/crypto/details-crypto';
 import { withRussianControlKey } from '../src/payout-details/bank-details';
 import { PayoutsService } from '../src/payouts/payouts.service';
 import { listenOn } from '../test/support/app-on-database';
-import { peakRssMb, startBenchDatabase, startBenchEnv } from './support/bench-env';
+import { memoryPhases, peakRssMb, startBenchDatabase, startBenchEnv } from './support/bench-env';
 
 const N = Number((process.argv[2] === '--seed-only' ? undefined : process.argv[2]) ?? 100_000);
 const SEED_CHUNK = 5_000;
@@ -102,19 +102,8 @@ async function main(): Promise<void> {
     const ledger = app.get(LedgerService);
     const seedMs = Date.now() - t0;
     // Peak memory per phase (sampled every 20 ms): shows which phase sets rss_mb.
-    const mb = (n: number) => Math.round(n / 1048576);
-    let peak = { rss: 0, heap: 0, ext: 0 };
-    const sample = () => {
-      const u = process.memoryUsage();
-      peak = { rss: Math.max(peak.rss, u.rss), heap: Math.max(peak.heap, u.heapUsed), ext: Math.max(peak.ext, u.external + u.arrayBuffers) };
-    };
-    const sampler = setInterval(sample, 20);
-    const phases: string[] = [];
-    const phase = (name: string) => {
-      sample();
-      phases.push(`${name}:rss=${mb(peak.rss)},heap=${mb(peak.heap)},ext=${mb(peak.ext)}`);
-      peak = { rss: 0, heap: 0, ext: 0 };
-    };
+    const mem = memoryPhases();
+    const phase = (name: string) => mem.phase(name);
     phase('start');
     let report = await ledger.verify();
     if (!report.ok) throw new Error(`ledger:verify failed after seeding: ${report.firstDiscrepancy}`);
@@ -139,11 +128,11 @@ async function main(): Promise<void> {
     report = await ledger.verify();
     const verifyMs = Date.now() - t;
     phase('verify');
-    clearInterval(sampler);
+    mem.stop();
     if (!report.ok) throw new Error(`ledger:verify failed after batch creation: ${report.firstDiscrepancy}`);
 
     console.log(`seed_ms=${seedMs} eligible=${preview.eligibleCount} excluded=${preview.excludedCount} (${JSON.stringify(preview.excludedByReason)}) batch_items=${batch.itemCount} verify_ms=${verifyMs} postings=${report.postings}`);
-    console.log(`peak by phase (MB): ${phases.join(' ')}`);
+    console.log(`peak by phase (MB): ${mem.summary()}`);
     console.log(`rss_mb=${peakRssMb()}`);
     console.log(`referrers=${N} preview_ms=${previewMs} create_ms=${createMs}`);
   } finally {
