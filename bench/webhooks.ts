@@ -1,5 +1,5 @@
 /**
- * npm run bench -- webhooks [--events 20000] [--senders 32] [--suppliers 10000]
+ * npm run bench -- webhooks [--events 20000] [--senders 32] [--suppliers 10000] [--statements]
  *
  * Fresh database with 10,000 attributed suppliers (seeded with set-based SQL), then ≥20,000 signed
  * invoice.paid events sent over HTTP by 32 concurrent senders; waits until every commission is
@@ -8,21 +8,28 @@
  * send → last commission posted).
  */
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StripeInboxService } from '../src/stripe-webhooks/stripe-inbox.service';
-import { peakRssMb, postgresCpuMs, progress, startBenchEnv } from './support/bench-env';
+import { peakRssMb, postgresCpuMs, progress, startBenchDatabase, startBenchEnv, STATEMENT_STATS } from './support/bench-env';
 
 const SECRET = 'whsec_bench_secret';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string' }, senders: { type: 'string' }, suppliers: { type: 'string' } } });
+  const { values } = parseArgs({ options: { events: { type: 'string' }, senders: { type: 'string' }, suppliers: { type: 'string' }, statements: { type: 'boolean' } } });
   const suppliers = Number(values.suppliers ?? 10_000);
   const total = Math.max(Number(values.events ?? 20_000), 1);
   const senders = Number(values.senders ?? 32);
   const referrers = Math.ceil(suppliers / 2);
 
-  const env = await startBenchEnv('webhooks', { STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_API_BASE: 'http://127.0.0.1:9' });
+  // --statements: the database's statements by time (pg_stat_statements) and its WAL, after the run.
+  const statements = values.statements === true;
+  const env = await startBenchEnv(
+    'webhooks',
+    { STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_API_BASE: 'http://127.0.0.1:9' },
+    statements ? await startBenchDatabase('webhooks', STATEMENT_STATS) : undefined,
+  );
   try {
     const t0 = Date.now();
     await seed(env.db.query.bind(env.db), referrers, suppliers);
@@ -48,6 +55,9 @@ async function main(): Promise<void> {
     await ready;
 
     const done = fromSenders('done');
+    if (statements) await env.db.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset_shared('wal')`);
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
     const pgCpuAtStart = postgresCpuMs();
@@ -55,9 +65,14 @@ async function main(): Promise<void> {
     const acks = await done;
     sendersProcess.send({ type: 'stop' });
     const sentMs = acks.sentMs as number;
+    const cpuAtAcks = process.cpuUsage(cpuAtStart);
+    loopDelay.disable();
+    const pgCpuAtAcks = postgresCpuMs();
     process.stderr.write(`acks: ${total} in ${Math.round(sentMs)} ms (${Math.round((total / sentMs) * 1000)}/s), non-200: ${acks.errors}\n`);
     process.stderr.write(`ack p50=${acks.p50.toFixed(1)} ms p90=${acks.p90.toFixed(1)} ms p99=${acks.p99.toFixed(1)} ms max=${acks.max.toFixed(1)} ms; senders process CPU ${Math.round(acks.cpuMs)} ms\n`);
 
+    process.stderr.write(`app event loop delay while sending: p50=${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms p99=${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms max=${(loopDelay.max / 1e6).toFixed(1)} ms\n`);
+    process.stderr.write(`CPU until the last ack: app ${((cpuAtAcks.user + cpuAtAcks.system) / 1000 / total).toFixed(2)} ms per event${pgCpuAtStart !== undefined && pgCpuAtAcks !== undefined ? `, PostgreSQL ${((pgCpuAtAcks - pgCpuAtStart) / total).toFixed(2)} ms per event` : ''}\n`);
     // Wait until every commission is posted (the inbox processor works in groups; the retry pass picks up failures).
     const inbox = env.app.get(StripeInboxService);
     const deadline = Date.now() + 10 * 60_000;
@@ -77,12 +92,25 @@ async function main(): Promise<void> {
     process.stderr.write(`app process CPU: ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms per event (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms)\n`);
     const pgCpuAtEnd = postgresCpuMs();
     if (pgCpuAtStart !== undefined && pgCpuAtEnd !== undefined) process.stderr.write(`PostgreSQL CPU: ${((pgCpuAtEnd - pgCpuAtStart) / total).toFixed(2)} ms per event (${Math.round(pgCpuAtEnd - pgCpuAtStart)} ms)\n`);
+    if (statements) await printStatements(env.db.query.bind(env.db));
     if (posted < total) throw new Error(`only ${posted} of ${total} commissions were posted within 10 minutes`);
     console.log(`rss_mb=${peakRssMb()}`);
     console.log(`events_per_s=${Math.round((total / endToEndMs) * 1000)} ack_p99_ms=${(acks.p99 as number).toFixed(1)}`);
   } finally {
     await env.close();
   }
+}
+
+/** The 25 statements that took the database longest (executing, planning; rows; WAL), then its WAL totals. */
+async function printStatements(q: (sql: string) => Promise<Record<string, any>[]>): Promise<void> {
+  const rows = await q(
+    `SELECT calls, round(total_exec_time) AS exec_ms, round(total_plan_time) AS plan_ms, rows, round(wal_bytes / 1e6) AS wal_mb, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+  );
+  process.stderr.write('calls\texec_ms\tplan_ms\trows\twal_mb\tquery (nested statements counted inside their caller too)\n');
+  for (const r of rows) process.stderr.write(`${r.calls}\t${r.exec_ms}\t${r.plan_ms}\t${r.rows}\t${r.wal_mb}\t${r.query}\n`);
+  const [wal] = await q('SELECT wal_records, wal_bytes FROM pg_stat_wal');
+  process.stderr.write(`WAL: ${wal.wal_records} records, ${Math.round(Number(wal.wal_bytes) / 1e6)} MB\n`);
 }
 
 /** Referrers, codes, suppliers, attributions and Stripe customers, set-based (no HTTP sign-ups). */

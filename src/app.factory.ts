@@ -19,6 +19,7 @@ import { loggableUrl, PinoNestLogger, redacting } from './observability/logger';
 import { httpMetrics } from './observability/metrics';
 import { setupSwagger } from './swagger';
 import { exceptStripeDeliveries, stripeDeliveryMiddleware } from './stripe-webhooks/stripe-delivery-route';
+import { StripeInboxService } from './stripe-webhooks/stripe-inbox.service';
 import { TrackingHitsMiddleware } from './tracking/tracking-hits.middleware';
 import { csrfProtection } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
@@ -40,10 +41,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, rootLogg
   // and Nest's pipeline; they keep their own counter in /metrics (tracking_hits_total).
   app.use(app.get(TrackingHitsMiddleware).handle);
   app.use(correlationId);
+  // Stripe's deliveries (thousands a second at peak) are answered next, ahead of the global
+  // middleware and Nest's pipeline (see stripeDeliveryMiddleware); refusals go on to the controller.
+  app.use(stripeDeliveryMiddleware(logger, app.get(StripeInboxService)));
   app.use(securityHeaders());
-  // Stripe's deliveries (thousands a second at peak) skip the request log, the JSON parser and the
-  // NUL guard: stripeDeliveryMiddleware keeps their body raw, refuses a NUL and logs them cheaply.
-  app.use(stripeDeliveryMiddleware(logger));
   app.use(
     exceptStripeDeliveries(pinoHttp({
       logger,

@@ -34,11 +34,17 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * Server settings a benchmark asks the throwaway server for: `statements` loads pg_stat_statements
+ * (a DATABASE_URL server must have it already).
+ */
+export const STATEMENT_STATS = ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all', 'pg_stat_statements.track_planning=on'];
+
 /** A fresh, migrated database: a throwaway embedded PostgreSQL unless DATABASE_URL is set. */
-export async function startBenchDatabase(label: string): Promise<BenchDatabase> {
+export async function startBenchDatabase(label: string, settings?: string[]): Promise<BenchDatabase> {
   if (process.env.DATABASE_URL) return { databaseUrl: await createMigratedDatabase(process.env.DATABASE_URL, `bench_${label}_${Date.now()}`), stop: async () => undefined };
   const dir = join(mkdtempSync(join(tmpdir(), `handshake-bench-${label}-`)), 'pg');
-  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false });
+  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'bench', persistent: false, settings });
   await runMigrations(pg.url);
   return { databaseUrl: pg.url, stop: pg.stop };
 }

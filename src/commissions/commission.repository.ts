@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AttributionTerms, BonusMode } from './commission-rules';
@@ -77,6 +78,61 @@ function movedAttribution(base: AttributionRow, terms: AttributionInForce): Attr
 
 const ATTRIBUTION_COLUMNS = `a.id, a.supplier_id, a.referrer_id, a.commission_bp, a.commission_months, a.currency, a.first_paid_at, a.stopped_at, a.bonus_amount, a.bonus_mode`;
 
+/** Rows lockCommissions made in memory for invoices without one, not inserted yet (saveCommissions inserts them). */
+const unsaved = new WeakSet<CommissionRow>();
+
+function emptyCommission(invoiceId: string): CommissionRow {
+  return {
+    id: randomUUID(),
+    invoice_id: invoiceId,
+    supplier_id: null,
+    attribution_id: null,
+    referrer_id: null,
+    currency: null,
+    commission_bp: null,
+    paid: false,
+    amount_paid: 0n,
+    total: 0n,
+    total_excluding_tax: 0n,
+    paid_at: null,
+    available_at: null,
+    released_at: null,
+    posted_pending: 0n,
+    posted_available: 0n,
+    posted_disputed: 0n,
+    adjustments: 0,
+  };
+}
+
+/** The written columns of commission rows as parallel arrays ($1..$16), for unnest. */
+const COMMISSION_ARRAYS = `$1::uuid[], $2::boolean[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[],
+                     $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::bigint[], $15::bigint[], $16::int[]`;
+const COMMISSION_FIELDS = `id, paid, supplier_id, attribution_id, referrer_id, currency, commission_bp, amount_paid, total, total_excluding_tax,
+                paid_at, available_at, posted_pending, posted_available, posted_disputed, adjustments`;
+
+function commissionColumns(rows: CommissionRow[]): unknown[] {
+  const col = <T>(f: (r: CommissionRow) => T) => rows.map(f);
+  const big = (v: bigint) => v.toString();
+  return [
+    col((r) => r.id),
+    col((r) => r.paid),
+    col((r) => r.supplier_id),
+    col((r) => r.attribution_id),
+    col((r) => r.referrer_id),
+    col((r) => r.currency),
+    col((r) => r.commission_bp),
+    col((r) => big(r.amount_paid)),
+    col((r) => big(r.total)),
+    col((r) => big(r.total_excluding_tax)),
+    col((r) => r.paid_at?.toISOString() ?? null),
+    col((r) => r.available_at?.toISOString() ?? null),
+    col((r) => big(r.posted_pending)),
+    col((r) => big(r.posted_available)),
+    col((r) => big(r.posted_disputed)),
+    col((r) => r.adjustments),
+  ];
+}
+
 /** The SQL of the commission money path: commission rows, attributions as commissions see them, payment facts. */
 @Injectable()
 export class CommissionRepository {
@@ -138,13 +194,24 @@ export class CommissionRepository {
     return row?.hold_days ?? 0;
   }
 
-  /** The invoices' commission rows, created empty when missing, locked in invoice id order. */
+  /**
+   * The invoices' commission rows, locked (FOR UPDATE, invoice id order); an invoice without one
+   * gets a new empty row in memory, inserted by saveCommissions (one row version, not an empty
+   * insert and an update). Two transactions that both create the same invoice's row cannot both
+   * commit: the second insert fails on the unique invoice id and its transaction is redone
+   * (the inbox processes a failed group event by event), then finding the row.
+   */
   async lockCommissions(m: EntityManager, invoiceIds: string[]): Promise<Map<string, CommissionRow>> {
-    const rows: CommissionRow[] = await m.query(
-      `INSERT INTO commissions (invoice_id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (invoice_id) DO UPDATE SET updated_at = now() RETURNING *`,
-      [[...new Set(invoiceIds)].sort()],
-    );
-    return new Map(rows.map((r) => [r.invoice_id, r]));
+    const ids = [...new Set(invoiceIds)].sort();
+    const rows: CommissionRow[] = await m.query(`SELECT * FROM commissions WHERE invoice_id = ANY($1::text[]) ORDER BY invoice_id FOR UPDATE`, [ids]);
+    const byInvoice = new Map(rows.map((r) => [r.invoice_id, r]));
+    for (const invoiceId of ids) {
+      if (byInvoice.has(invoiceId)) continue;
+      const row = emptyCommission(invoiceId);
+      unsaved.add(row);
+      byInvoice.set(invoiceId, row);
+    }
+    return byInvoice;
   }
 
   /** Every paid commission row of the attributions, locked in invoice id order. */
@@ -153,39 +220,32 @@ export class CommissionRepository {
     return m.query(`SELECT * FROM commissions WHERE attribution_id = ANY($1::uuid[]) AND paid ORDER BY invoice_id FOR UPDATE`, [attributionIds]);
   }
 
-  /** Writes the rows' facts, judged rate and posted amounts (one statement). */
+  /** Writes the rows' facts, judged rate and posted amounts: new rows inserted, the others updated (a statement each). */
   async saveCommissions(m: EntityManager, rows: CommissionRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <T>(f: (r: CommissionRow) => T) => rows.map(f);
-    const big = (v: bigint) => v.toString();
+    const fresh = rows.filter((r) => unsaved.has(r));
+    const stored = rows.filter((r) => !unsaved.has(r));
+    if (fresh.length > 0) {
+      await m.query(
+        `INSERT INTO commissions (id, invoice_id, paid, supplier_id, attribution_id, referrer_id, currency, commission_bp, amount_paid, total, total_excluding_tax,
+                                  paid_at, available_at, posted_pending, posted_available, posted_disputed, adjustments)
+         SELECT x.id, x.invoice_id, x.paid, x.supplier_id, x.attribution_id, x.referrer_id, x.currency, x.commission_bp, x.amount_paid, x.total, x.total_excluding_tax,
+                x.paid_at, x.available_at, x.posted_pending, x.posted_available, x.posted_disputed, x.adjustments
+           FROM unnest(${COMMISSION_ARRAYS}, $17::text[])
+             AS x(${COMMISSION_FIELDS}, invoice_id)
+          ORDER BY x.invoice_id`,
+        [...commissionColumns(fresh), fresh.map((r) => r.invoice_id)],
+      );
+      for (const r of fresh) unsaved.delete(r);
+    }
+    if (stored.length === 0) return;
     await m.query(
       `UPDATE commissions c SET paid = x.paid, supplier_id = x.supplier_id, attribution_id = x.attribution_id, referrer_id = x.referrer_id, currency = x.currency,
               commission_bp = x.commission_bp, amount_paid = x.amount_paid, total = x.total, total_excluding_tax = x.total_excluding_tax, paid_at = x.paid_at,
               available_at = x.available_at, posted_pending = x.posted_pending, posted_available = x.posted_available, posted_disputed = x.posted_disputed,
               adjustments = x.adjustments, updated_at = now()
-         FROM unnest($1::uuid[], $2::boolean[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[],
-                     $11::timestamptz[], $12::timestamptz[], $13::bigint[], $14::bigint[], $15::bigint[], $16::int[])
-           AS x(id, paid, supplier_id, attribution_id, referrer_id, currency, commission_bp, amount_paid, total, total_excluding_tax,
-                paid_at, available_at, posted_pending, posted_available, posted_disputed, adjustments)
+         FROM unnest(${COMMISSION_ARRAYS}) AS x(${COMMISSION_FIELDS})
         WHERE c.id = x.id`,
-      [
-        col((r) => r.id),
-        col((r) => r.paid),
-        col((r) => r.supplier_id),
-        col((r) => r.attribution_id),
-        col((r) => r.referrer_id),
-        col((r) => r.currency),
-        col((r) => r.commission_bp),
-        col((r) => big(r.amount_paid)),
-        col((r) => big(r.total)),
-        col((r) => big(r.total_excluding_tax)),
-        col((r) => r.paid_at?.toISOString() ?? null),
-        col((r) => r.available_at?.toISOString() ?? null),
-        col((r) => big(r.posted_pending)),
-        col((r) => big(r.posted_available)),
-        col((r) => big(r.posted_disputed)),
-        col((r) => r.adjustments),
-      ],
+      commissionColumns(stored),
     );
   }
 

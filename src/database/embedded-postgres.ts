@@ -85,6 +85,8 @@ export interface EmbeddedOptions {
   /** Delete the data directory on stop (tests). */
   persistent: boolean;
   log?: (line: string) => void;
+  /** Server settings (name=value, as for `postgres -c`), e.g. a benchmark's pg_stat_statements. */
+  settings?: string[];
 }
 
 /**
@@ -115,7 +117,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     authMethod: 'scram-sha-256',
     persistent: opts.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-k', '/tmp'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-k', '/tmp', ...(opts.settings ?? []).flatMap((x) => ['-c', x])],
     onLog: (m: string) => log(m.trim()),
     onError: (e: unknown) => log(String(e)),
   });

@@ -22,15 +22,16 @@ const latency = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** Counts and times one answered request under its route pattern (httpMetrics, and handlers that answer ahead of it). */
+export function observeRequest(method: string, route: string, status: number, seconds: number): void {
+  requests.inc({ method, route, status: String(status) });
+  latency.observe({ method, route }, seconds);
+}
+
 /** Counts and times every request, labelled by the matched route pattern (not the raw path). */
 export function httpMetrics(req: Request, res: Response, next: NextFunction): void {
   const started = process.hrtime.bigint();
-  res.on('finish', () => {
-    const route = (req.route?.path as string | undefined) ?? 'unmatched';
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    requests.inc({ method: req.method, route, status: String(res.statusCode) });
-    latency.observe({ method: req.method, route }, seconds);
-  });
+  res.on('finish', () => observeRequest(req.method, (req.route?.path as string | undefined) ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
   next();
 }
 

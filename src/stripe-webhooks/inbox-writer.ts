@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 export interface InboxRow {
   id: string;
   type: string;
-  /** The raw body as received (stored as jsonb). */
+  /** The raw body as received (stored verbatim, as json). */
   payload: string;
   /** false: no handler for the type; stored as 'ignored' (acknowledged, never processed). */
   handled: boolean;
@@ -70,7 +70,7 @@ export class InboxWriter {
   private async insert(batch: Waiting[]): Promise<Set<string>> {
     const rows: { id: string }[] = await this.db.query(
       `INSERT INTO stripe_webhook_events (id, type, payload, status, processed_at)
-       SELECT x.id, x.type, x.payload::jsonb, x.status, CASE WHEN x.status = 'ignored' THEN now() END
+       SELECT x.id, x.type, x.payload::json, x.status, CASE WHEN x.status = 'ignored' THEN now() END
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(id, type, payload, status)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [batch.map((w) => w.id), batch.map((w) => w.type), batch.map((w) => w.payload), batch.map((w) => (w.handled ? 'received' : 'ignored'))],

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CommonErrorCode, CommonException } from '../common/errors/common.exception';
 import { DomainException } from '../common/errors/domain.exception';
 import { JobsService } from '../jobs/jobs.service';
@@ -20,11 +20,11 @@ export const RETRY_JOB = 'stripe-webhooks.retry';
 /** Events claimed and processed in one transaction (one commit, one postMany for all of them). */
 const GROUP_SIZE = 200;
 /**
- * Processor loops per instance (see drain). One: on the shared 2-core development machine a second
- * loop did not raise the end-to-end rate measurably (single noisy runs: 624/s with two, 649–693/s
- * with one) and took CPU from the acks. Raise it where the database has cores to spare.
+ * Processor loops per instance at most: the main one, and while its claims come back full (a
+ * backlog) one helper (see drain). Two loops running all the time made groups small and cost more
+ * per event; one loop alone left a backlog worked off on one core (webhooks benchmark, 2 cores).
  */
-const PROCESSORS = 1;
+const PROCESSORS = 2;
 /** A received event not processed within this long is the retry job's (crash, overload). */
 const STALE_AFTER_SECONDS = 30;
 /**
@@ -36,6 +36,13 @@ export const MAX_ATTEMPTS = 10;
 /** First retry delay, doubled after every failed attempt up to MAX_BACKOFF_SECONDS. */
 export const FIRST_BACKOFF_SECONDS = 15;
 export const MAX_BACKOFF_SECONDS = 3600;
+
+/**
+ * Events this instance stored and has not processed yet, as parsed at receive (at most this many):
+ * the processor's claim then reads no payload back (the inbox rows hold the same JSON). Events
+ * claimed by another instance, or past the cap, are read from the inbox as before.
+ */
+const PARSED_CAP = GROUP_SIZE * 25;
 
 export type ProcessOutcome = 'processed' | 'ignored' | 'failed' | 'dead_letter' | 'skipped';
 
@@ -65,10 +72,13 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
   private readonly writer: InboxWriter;
   /** Set by every stored event; the processor loops while it is set. */
   private wakeRequested = false;
-  /** Processor loops running in this instance. */
-  private running = 0;
+  /** The processor loop runs; helper loops running beside it (see drain). */
+  private mainRunning = false;
+  private helpers = 0;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
+  /** See PARSED_CAP: event id → the event as receive parsed it. */
+  private readonly parsed = new Map<string, Stripe.Event>();
 
   constructor(
     private readonly db: DataSource,
@@ -93,6 +103,7 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
 
   async receive(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookAckView> {
     if (!rawBody || !signature) throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Missing Stripe-Signature header or body');
+    refuseFutureTimestamp(signature);
     let event: Stripe.Event;
     try {
       event = this.stripe.constructEvent(rawBody, signature);
@@ -107,45 +118,54 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     }
     const handled = this.handlers.handlerFor(event.type) !== undefined;
     const inserted = await this.writer.store({ id: event.id, type: event.type, payload: rawBody.toString('utf8'), handled });
-    if (inserted && handled) this.wake();
+    if (inserted && handled) {
+      // Full: the oldest are claimed next, so they stay; this one is read back from the inbox.
+      if (this.parsed.size < PARSED_CAP) this.parsed.set(event.id, event);
+      this.wake();
+    }
     return { received: true, duplicate: !inserted };
   }
 
-  /**
-   * In-process signal: a new event is stored. Starts processor loops up to PROCESSORS; running loops
-   * see the flag and claim again before they stop.
-   */
+  /** In-process signal: a new event is stored. Starts the processor loop unless it runs (it then claims again before it stops). */
   private wake(): void {
     if (this.stopping) return;
     this.wakeRequested = true;
-    while (this.running < PROCESSORS) {
-      this.running++;
-      void this.drain()
-        .catch((err) => this.logger.error({ err }, 'stripe inbox processor crashed; the retry job will pick up what is left'))
-        .finally(() => {
-          this.running--;
-          if (this.wakeRequested && !this.stopping) this.wake();
-          else if (this.running === 0) for (const w of this.idleWaiters.splice(0)) w();
-        });
-    }
+    if (!this.mainRunning) this.startLoop(false);
+  }
+
+  private startLoop(helper: boolean): void {
+    if (helper) this.helpers++;
+    else this.mainRunning = true;
+    void this.drain(helper)
+      .catch((err) => this.logger.error({ err }, 'stripe inbox processor crashed; the retry job will pick up what is left'))
+      .finally(() => {
+        if (helper) this.helpers--;
+        else this.mainRunning = false;
+        if (!helper && this.wakeRequested && !this.stopping) this.wake();
+        else if (!this.mainRunning && this.helpers === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
   }
 
   /**
-   * One processor loop: claims and processes groups until a claim finds nothing and nothing new was
-   * stored meanwhile. Several loops (PROCESSORS, and other instances) may run at once: SKIP LOCKED
-   * keeps them on different events.
+   * A processor loop. The main one claims and processes groups until a claim finds nothing and
+   * nothing new was stored meanwhile. While its claims come back full (a backlog), it starts helper
+   * loops (up to PROCESSORS in all), which run while their own claims are full: a backlog is worked
+   * off on more than one core, while a processor that keeps up stays one loop with groups as large
+   * as the arrivals allow. SKIP LOCKED keeps loops (and other instances) on different events.
    */
-  private async drain(): Promise<void> {
+  private async drain(helper: boolean): Promise<void> {
     while (!this.stopping) {
-      this.wakeRequested = false;
+      if (!helper) this.wakeRequested = false;
       const { claimed } = await this.processGroup();
-      if (claimed === 0 && !this.wakeRequested) return;
+      const full = claimed >= GROUP_SIZE;
+      if (helper ? !full : claimed === 0 && !this.wakeRequested) return;
+      if (full && !helper && this.helpers < PROCESSORS - 1) this.startLoop(true);
     }
   }
 
   /** Resolves when the processor has nothing left (tests, benchmark, shutdown). */
   whenIdle(): Promise<void> {
-    if (this.running === 0) return Promise.resolve();
+    if (!this.mainRunning && this.helpers === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -161,13 +181,14 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       await this.db.transaction(async (m) => {
         // The inbox rows themselves are durable already; if this commit is lost in a crash the rows
         // stay 'received' and the retry job redoes the work, so the commit need not wait for fsync.
-        const [rows]: [ClaimedEvent[], number] = await m.query(
+        const [claimedRows]: [(Omit<ClaimedEvent, 'payload'> & { payload?: Stripe.Event })[], number] = await m.query(
           `UPDATE stripe_webhook_events e SET status = 'processed', processed_at = now(), attempts = e.attempts + 1, last_error = NULL, next_attempt_at = NULL
             WHERE e.id = ANY(ARRAY(SELECT id FROM stripe_webhook_events WHERE status = 'received' ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED))
               AND e.status = 'received'
-        RETURNING e.id, e.type, e.payload, e.received_at, set_config('synchronous_commit', 'off', true) AS sync`,
+        RETURNING e.id, e.type, e.received_at, set_config('synchronous_commit', 'off', true) AS sync`,
           [limit],
         );
+        const rows = await this.withPayloads(m, claimedRows);
         // Arrival order (one insert batch shares received_at; ids break the tie deterministically).
         claimed = rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const postings: PostingRequest[] = [];
@@ -208,6 +229,22 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       }
       return { claimed: claimed.length, failed, deadLettered };
     }
+  }
+
+  /** The claimed events' payloads: as parsed at receive where this instance has them, else read from the inbox. */
+  private async withPayloads(m: EntityManager, rows: (Omit<ClaimedEvent, 'payload'> & { payload?: Stripe.Event })[]): Promise<ClaimedEvent[]> {
+    const missing: string[] = [];
+    for (const r of rows) {
+      r.payload = this.parsed.get(r.id);
+      if (r.payload) this.parsed.delete(r.id);
+      else missing.push(r.id);
+    }
+    if (missing.length > 0) {
+      const stored: { id: string; payload: Stripe.Event }[] = await m.query(`SELECT id, payload FROM stripe_webhook_events WHERE id = ANY($1::text[])`, [missing]);
+      const byId = new Map(stored.map((x) => [x.id, x.payload]));
+      for (const r of rows) r.payload ??= byId.get(r.id);
+    }
+    return rows as ClaimedEvent[];
   }
 
   /**
@@ -359,6 +396,22 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
     );
     if (!rows[0]) throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_EVENT_NOT_FOUND, `No stored Stripe event ${id}`);
     return toView(rows[0]);
+  }
+}
+
+/** Stripe's signature tolerance, seconds: the library refuses older timestamps, we refuse later ones too. */
+const TOLERANCE_SECONDS = 300;
+
+/** Refuses a Stripe-Signature whose timestamp lies more than the tolerance in the future (the library checks only the past). */
+function refuseFutureTimestamp(signature: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  if (!signature) return;
+  for (const part of signature.split(',')) {
+    const [key, value] = part.split('=', 2);
+    if (key?.trim() !== 't') continue;
+    const timestamp = Number(value);
+    if (Number.isFinite(timestamp) && timestamp - nowSeconds > TOLERANCE_SECONDS) {
+      throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Signature verification failed: timestamp is in the future, outside the tolerance zone');
+    }
   }
 }
 

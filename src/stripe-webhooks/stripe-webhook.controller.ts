@@ -5,26 +5,9 @@ import { Public, Roles } from '../access/access.decorators';
 import { Role } from '../access/role';
 import { ErrorBody } from '../common/errors/error-body';
 import { WebhookAckView, WebhookEventView, WebhookRetryReportView } from './stripe-webhook.dto';
-import { StripeWebhookErrorCode, StripeWebhookException } from './stripe-webhook.exception';
 import { StripeInboxService } from './stripe-inbox.service';
 
 const STATUSES = ['received', 'processed', 'ignored', 'failed', 'dead_letter'];
-
-/** Stripe's signature tolerance, seconds: the library refuses older timestamps, we refuse later ones too. */
-const TOLERANCE_SECONDS = 300;
-
-/** Refuses a Stripe-Signature whose timestamp lies more than the tolerance in the future (the library checks only the past). */
-function refuseFutureTimestamp(signature: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): void {
-  if (!signature) return;
-  for (const part of signature.split(',')) {
-    const [key, value] = part.split('=', 2);
-    if (key?.trim() !== 't') continue;
-    const timestamp = Number(value);
-    if (Number.isFinite(timestamp) && timestamp - nowSeconds > TOLERANCE_SECONDS) {
-      throw new StripeWebhookException(StripeWebhookErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Signature verification failed: timestamp is in the future, outside the tolerance zone');
-    }
-  }
-}
 
 @ApiTags('stripe-webhooks')
 @Controller('api/stripe/webhooks')
@@ -39,7 +22,6 @@ export class StripeWebhookController {
   @ApiOkResponse({ type: WebhookAckView })
   @ApiBadRequestResponse({ description: 'WEBHOOK_SIGNATURE_INVALID (bad signature or timestamp outside tolerance); nothing is stored', type: ErrorBody })
   receive(@Req() req: Request & { rawBody?: Buffer }, @Headers('stripe-signature') signature?: string): Promise<WebhookAckView> {
-    refuseFutureTimestamp(signature);
     return this.inbox.receive(req.rawBody, signature);
   }
 
