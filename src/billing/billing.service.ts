@@ -270,7 +270,7 @@ export class BillingService implements OnModuleInit {
     if (latestOpenUrl.size > 0) {
       const suppliers = [...latestOpenUrl.keys()].sort();
       await m.query(
-        `UPDATE billing_accounts a SET latest_invoice_url = x.url, updated_at = now() FROM unnest($1::uuid[], $2::text[]) AS x(supplier_id, url) WHERE a.supplier_id = x.supplier_id`,
+        `UPDATE billing_accounts a SET latest_invoice_url = x.url, updated_at = now() FROM unnest($1::uuid[], $2::text[]) AS x(supplier_id, url) WHERE a.supplier_id = x.supplier_id AND a.supplier_id = ANY($1::uuid[])`,
         [suppliers, suppliers.map((s) => latestOpenUrl.get(s)!)],
       );
     }

@@ -48,7 +48,7 @@ export class BonusRepository {
               adjustments = x.adjustments, updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::bigint[], $9::bigint[], $10::int[])
            AS x(id, invoice_id, supplier_id, referrer_id, currency, paid_at, available_at, posted_pending, posted_available, adjustments)
-        WHERE b.id = x.id`,
+        WHERE b.id = x.id AND b.id = ANY($1::uuid[])`,
       [
         col((r) => r.id),
         col((r) => r.invoice_id),

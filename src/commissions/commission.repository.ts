@@ -174,7 +174,8 @@ export class CommissionRepository {
 
   async setFirstPaidAt(m: EntityManager, attributions: AttributionRow[]): Promise<void> {
     if (attributions.length === 0) return;
-    await m.query(`UPDATE supplier_attributions a SET first_paid_at = x.first_paid_at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, first_paid_at) WHERE a.id = x.id`, [
+    // `a.id = ANY($1)` as well: the rows by their key, never a scan of the table joined to the list.
+    await m.query(`UPDATE supplier_attributions a SET first_paid_at = x.first_paid_at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, first_paid_at) WHERE a.id = x.id AND a.id = ANY($1::uuid[])`, [
       attributions.map((a) => a.id),
       attributions.map((a) => a.first_paid_at?.toISOString() ?? null),
     ]);
@@ -244,7 +245,7 @@ export class CommissionRepository {
               available_at = x.available_at, posted_pending = x.posted_pending, posted_available = x.posted_available, posted_disputed = x.posted_disputed,
               adjustments = x.adjustments, updated_at = now()
          FROM unnest(${COMMISSION_ARRAYS}) AS x(${COMMISSION_FIELDS})
-        WHERE c.id = x.id`,
+        WHERE c.id = x.id AND c.id = ANY($1::uuid[])`,
       commissionColumns(stored),
     );
   }

@@ -160,7 +160,7 @@ export class NotificationService implements OnModuleInit {
         `INSERT INTO notifications (user_id, kind, payload, dedupe_key)
          SELECT u.id, $1, x.payload::jsonb, CASE WHEN x.dedupe_key IS NULL THEN NULL ELSE x.dedupe_key || ':' || u.id END
            FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(owner_id, payload, dedupe_key, ord)
-           JOIN ${owners} o ON o.id = x.owner_id JOIN users u ON u.id = o.user_id
+           JOIN ${owners} o ON o.id = x.owner_id AND o.id = ANY($2::uuid[]) JOIN users u ON u.id = o.user_id
           WHERE u.disabled_at IS NULL
           ORDER BY x.ord
          ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,

@@ -86,7 +86,7 @@ export class AttributionRepository {
               CASE WHEN c.id IS NULL THEN a.commission_months ELSE c.commission_months END AS commission_months,
               CASE WHEN c.id IS NULL THEN a.currency ELSE c.currency END AS currency
          FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS k(supplier_id, paid_at, i)
-         LEFT JOIN supplier_attributions a ON a.supplier_id = k.supplier_id
+         LEFT JOIN supplier_attributions a ON a.supplier_id = k.supplier_id AND a.supplier_id = ANY($1::uuid[])
          LEFT JOIN LATERAL (
            SELECT * FROM supplier_attribution_changes x
             WHERE x.supplier_id = k.supplier_id AND x.valid_from <= k.paid_at
