@@ -158,7 +158,13 @@ export class StripeInboxService implements OnModuleInit, BeforeApplicationShutdo
       if (!helper) this.wakeRequested = false;
       const { claimed } = await this.processGroup();
       const full = claimed >= GROUP_SIZE;
-      if (helper ? !full : claimed === 0 && !this.wakeRequested) return;
+      if (helper && !full) return;
+      if (!helper && claimed === 0 && !this.wakeRequested) {
+        // Nothing left to claim and nothing stored since the claim began: what is still kept parsed
+        // was taken by another instance or the retry job, and would otherwise stay for ever.
+        this.parsed.clear();
+        return;
+      }
       if (full && !helper && this.helpers < PROCESSORS - 1) this.startLoop(true);
     }
   }
