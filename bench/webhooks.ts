@@ -1,11 +1,18 @@
 /**
- * npm run bench -- webhooks [--events 20000] [--senders 32] [--suppliers 10000] [--statements]
+ * npm run bench -- webhooks [--events 20000] [--senders 32] [--suppliers 10000] [--warmup 2000] [--cold] [--statements]
  *
  * Fresh database with 10,000 attributed suppliers (seeded with set-based SQL), then ≥20,000 signed
  * invoice.paid events sent over HTTP by 32 concurrent senders; waits until every commission is
  * posted to the ledger. The senders run in a child process (the app's process is the one measured:
  * CPU, rss_mb). Prints rss_mb=<n>, then `events_per_s=<n> ack_p99_ms=<n>` (end to end: first
  * send → last commission posted).
+ *
+ * Measured in steady state, as a running server is: before the clock starts, a warm-up of 2,000
+ * events for 2,000 further suppliers goes the same way (code compiled, connections open), and the
+ * server's WAL segments are recycled ones. A fresh cluster has none: it creates and zero-fills a
+ * 16 MB segment every ~1.5 s of this load, and the commit that needs one waits 50–100 ms (seen as
+ * IO:WalInitWrite in pg_stat_activity), and with it every ack in flight. `--cold` measures without
+ * either (the figures of a server just initialised and started).
  */
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,7 +24,11 @@ import { peakRssMb, postgresCpuMs, progress, startBenchDatabase, startBenchEnv, 
 const SECRET = 'whsec_bench_secret';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string' }, senders: { type: 'string' }, suppliers: { type: 'string' }, statements: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { events: { type: 'string' }, senders: { type: 'string' }, suppliers: { type: 'string' }, warmup: { type: 'string' }, cold: { type: 'boolean' }, statements: { type: 'boolean' } },
+  });
+  const cold = values.cold === true;
+  const warmup = cold ? 0 : Number(values.warmup ?? 2_000);
   const suppliers = Number(values.suppliers ?? 10_000);
   const total = Math.max(Number(values.events ?? 20_000), 1);
   const senders = Number(values.senders ?? 32);
@@ -32,8 +43,8 @@ async function main(): Promise<void> {
   );
   try {
     const t0 = Date.now();
-    await seed(env.db.query.bind(env.db), referrers, suppliers);
-    process.stderr.write(`seeded ${referrers} referrers, ${suppliers} attributed suppliers in ${Date.now() - t0} ms\n`);
+    await seed(env.db.query.bind(env.db), referrers, suppliers + warmup);
+    process.stderr.write(`seeded ${referrers} referrers, ${suppliers} attributed suppliers (and ${warmup} for the warm-up) in ${Date.now() - t0} ms\n`);
 
     // The senders run in their own process (bench/support/webhook-senders-process.ts): this process
     // is the app's, so its CPU, event loop and rss_mb are the app's alone. Bodies are signed there
@@ -51,8 +62,22 @@ async function main(): Promise<void> {
         sendersProcess.once('exit', (code) => reject(new Error(`senders process exited (${code})`)));
       });
     const ready = fromSenders('ready');
-    sendersProcess.send({ type: 'prepare', url: env.url, secret: SECRET, total, senders, suppliers, now: Math.floor(Date.now() / 1000) });
+    sendersProcess.send({ type: 'prepare', url: env.url, secret: SECRET, total, senders, suppliers, warmup, now: Math.floor(Date.now() / 1000) });
     await ready;
+    const inbox = env.app.get(StripeInboxService);
+    const postedCount = async () => Number((await env.db.query(`SELECT count(*) AS n FROM ledger_postings WHERE cause = 'invoice'`))[0].n);
+    if (warmup > 0) {
+      const warmed = fromSenders('warmed');
+      sendersProcess.send({ type: 'warm' });
+      await warmed;
+      const warmDeadline = Date.now() + 2 * 60_000;
+      while ((await postedCount()) < warmup) {
+        if (Date.now() > warmDeadline) throw new Error('the warm-up events were not all posted within 2 minutes');
+        await inbox.whenIdle().then(() => new Promise((r) => setTimeout(r, 50)));
+      }
+    }
+    if (!cold) await recycleWal(env.db.query.bind(env.db));
+    const postedBefore = await postedCount();
 
     const done = fromSenders('done');
     if (statements) await env.db.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset_shared('wal')`);
@@ -74,11 +99,10 @@ async function main(): Promise<void> {
     process.stderr.write(`app event loop delay while sending: p50=${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms p99=${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms max=${(loopDelay.max / 1e6).toFixed(1)} ms\n`);
     process.stderr.write(`CPU until the last ack: app ${((cpuAtAcks.user + cpuAtAcks.system) / 1000 / total).toFixed(2)} ms per event${pgCpuAtStart !== undefined && pgCpuAtAcks !== undefined ? `, PostgreSQL ${((pgCpuAtAcks - pgCpuAtStart) / total).toFixed(2)} ms per event` : ''}\n`);
     // Wait until every commission is posted (the inbox processor works in groups; the retry pass picks up failures).
-    const inbox = env.app.get(StripeInboxService);
     const deadline = Date.now() + 10 * 60_000;
     let posted = 0;
     for (;;) {
-      posted = Number((await env.db.query(`SELECT count(*) AS n FROM ledger_postings WHERE cause = 'invoice'`))[0].n);
+      posted = (await postedCount()) - postedBefore;
       progress('posted', Math.min(posted, total), total);
       if (posted >= total || Date.now() > deadline) break;
       const open = Number((await env.db.query(`SELECT count(*) AS n FROM stripe_webhook_events WHERE status = 'failed'`))[0].n);
@@ -111,6 +135,23 @@ async function printStatements(q: (sql: string) => Promise<Record<string, any>[]
   for (const r of rows) process.stderr.write(`${r.calls}\t${r.exec_ms}\t${r.plan_ms}\t${r.rows}\t${r.wal_mb}\t${r.query}\n`);
   const [wal] = await q('SELECT wal_records, wal_bytes FROM pg_stat_wal');
   process.stderr.write(`WAL: ${wal.wal_records} records, ${Math.round(Number(wal.wal_bytes) / 1e6)} MB\n`);
+}
+
+/**
+ * Leaves the server with recycled WAL segments, as a server that has run for a while has: writes
+ * ~200 MB of WAL (a table created and dropped), then a checkpoint recycles those segments for the
+ * WAL to come. Needs a superuser (the embedded server's user is); elsewhere it says so and goes on cold.
+ */
+async function recycleWal(q: (sql: string) => Promise<unknown>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await q(`CREATE TABLE bench_wal_warmup AS SELECT g, repeat(md5(g::text), 32) AS filler FROM generate_series(1, 200000) g`);
+    await q('DROP TABLE bench_wal_warmup');
+    await q('CHECKPOINT');
+    process.stderr.write(`WAL segments recycled in ${Date.now() - t0} ms\n`);
+  } catch (err) {
+    process.stderr.write(`WAL not recycled (${(err as Error).message}): measuring with a cold WAL\n`);
+  }
 }
 
 /** Referrers, codes, suppliers, attributions and Stripe customers, set-based (no HTTP sign-ups). */

@@ -299,6 +299,27 @@ describe('database guards', () => {
     );
     assert.equal((await counts()).postings, before.postings + 1);
   });
+
+  it('refuses entries written around the service that name a missing posting, a missing account or another currency', async () => {
+    const before = await counts();
+    const [account] = await t.db.query(`SELECT id FROM ledger_accounts WHERE kind = 'platform_commission_expense' AND currency = 'RUB'`);
+    const raw = (key: string, entries: (p: string) => [string, string, string][]) =>
+      t.db.transaction(async (m) => {
+        const [p] = await m.query(`INSERT INTO ledger_postings (idempotency_key, request_hash, cause, cause_ref, description, occurred_at) VALUES ($1, 'x', 'adjustment', 'raw', 'raw', now()) RETURNING id`, [key]);
+        const rows = entries(String(p.id));
+        await m.query(
+          `INSERT INTO ledger_entries (posting_id, account_id, currency, amount, balance_after) SELECT x.p, x.a, x.c, x.amount, 0 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) AS x(p, a, c, amount)`,
+          [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((_, i) => (i % 2 === 0 ? 3 : -3))],
+        );
+      });
+    const missing = '999999999';
+    // The checks count the distinct ids found through the keys: one missing among many is still found.
+    // (Entries go +3, -3 in pairs, so every posting balances per currency and only the reference is wrong.)
+    await assert.rejects(raw('raw:fk1', (p) => [[p, account.id, 'RUB'], [p, account.id, 'RUB'], [missing, account.id, 'RUB'], [missing, account.id, 'RUB']]), /refers to posting 999999999, which does not exist/);
+    await assert.rejects(raw('raw:fk2', (p) => [[p, account.id, 'RUB'], [p, missing, 'RUB']]), /refers to account 999999999, which does not exist in its currency/);
+    await assert.rejects(raw('raw:fk3', (p) => [[p, account.id, 'RUB'], [p, account.id, 'RUB'], [p, account.id, 'EUR'], [p, account.id, 'EUR']]), new RegExp(`refers to account ${account.id}, which does not exist in its currency`));
+    assert.deepEqual(await counts(), before);
+  });
 });
 
 describe('verify finds what the guards would have refused', () => {
