@@ -31,6 +31,10 @@ const CHUNK = 100_000;
 export async function postItemMoves(ledger: LedgerService, m: EntityManager, move: ItemMove): Promise<void> {
   if (!m.queryRunner?.isTransactionActive) throw new Error('postItemMoves must run inside a transaction');
   const reserve = move.direction === 'reserve';
+  // The moves are read, sorted and aggregated set-based over every item of the batch before the ledger
+  // call (which sets its own work_mem): at the default 4 MB those sorts spill to temporary files
+  // (about 36 MB for 88,000 items). Until the caller commits; postItemMoves runs last.
+  await m.query(`SET LOCAL work_mem = '64MB'`);
   for (let offset = 0; ; offset += CHUNK) {
     const { count } = await ledger.postOwnerMoves(m, {
       cause: PostingCause.Payout,

@@ -120,9 +120,6 @@ export class PayoutsService {
     const batchId = await this.db.transaction(async (m) => {
       // One creation per currency at a time: two creators never select the same balances.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('payout-create'), hashtext($1))`, [currency]);
-      // The batch is sorted, aggregated and locked set-based over every eligible balance: at the default
-      // work_mem (4 MB) those sorts spill to temporary files (about 40 MB for 88,000 items).
-      await m.query(`SET LOCAL work_mem = '64MB'`);
       const [batch] = await m.query(`INSERT INTO payout_batches (currency, status, item_count, total, created_by) VALUES ($1, 'created', 0, 0, $2) RETURNING id`, [currency, actor.id]);
       if (dto.items) {
         const selected = await this.selectExplicit(m, currency, minimum, dto.items);
