@@ -131,10 +131,21 @@ function decimalText(locale: string, scaled: bigint, decimals: number): string {
   return nf.format(scaledToDecimal(scaled, decimals) as unknown as number).replace(/-/g, '\u2212');
 }
 
+/**
+ * How a percent is written: the Intl locale and options formatBasisPointsPercent uses. A page script
+ * that shows a percent as the reader moves a control (the cabinet's split) gets this spec from the
+ * server (`{{percentFormat}}`) instead of a formatting rule of its own; it writes the minus as U+2212
+ * as percentText does.
+ */
+export function percentFormatSpec(locale: string, decimals = 2, minimumDecimals = decimals): { locale: string; options: Intl.NumberFormatOptions } {
+  return { locale: intlLocale(locale), options: { style: 'percent', minimumFractionDigits: minimumDecimals, maximumFractionDigits: decimals } };
+}
+
 function percentText(locale: string, scaled: bigint, decimals: number, minimumDecimals = decimals): string {
   // style 'percent' multiplies by 100, so it gets percent/100 as an exact decimal string; the locale
   // writes its own sign (ru "1,12 %", en "1.12%").
-  const nf = new Intl.NumberFormat(intlLocale(locale), { style: 'percent', minimumFractionDigits: minimumDecimals, maximumFractionDigits: decimals });
+  const spec = percentFormatSpec(locale, decimals, minimumDecimals);
+  const nf = new Intl.NumberFormat(spec.locale, spec.options);
   const fraction = scaledToDecimal(scaled, decimals + 2);
   return nf.format(fraction as unknown as number).replace(/-/g, '\u2212');
 }

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { localizedDefaultText } from '../i18n/default-texts';
-import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, minorToDecimalString, pluralCategory } from '../money/money-format';
+import { DateStyle, DEFAULT_TIME_ZONE, formatBasisPointsPercent, formatCount, formatDate, formatMoney, formatRatio, formatRatioAsPercent, minorToDecimalString, percentFormatSpec, pluralCategory } from '../money/money-format';
 import { moneyInputExample } from '../money/money-input';
 import '../common/errors/errors.messages';
 import '../i18n/plurals.messages';
@@ -18,6 +18,7 @@ const given = (v: unknown): boolean => v !== undefined && v !== null && !(typeof
  *   {{rate numerator denominator}}     8,86 % / 8.86% — half-up, 2 decimals (decimals=N to change); — when the denominator is 0
  *   {{ratio numerator denominator}}    1,75 / 1.75
  *   {{bp basisPoints}}                 12,5 % / 12.5% (trailing zeros dropped; decimals=N fixes the precision)
+ *   {{percentFormat}}                  that format as JSON, for a page script that shows a percent live
  *   {{count n}}                        1 909 / 1,909
  *   {{date value}} {{date value "dateTime"}}
  *   {{plural "key" n}}                 the catalog key `key.one|few|many|other` with {n}
@@ -35,6 +36,8 @@ export function registerFormatHelpers(hbs: typeof Handlebars): void {
     const fixed = o.hash.decimals !== undefined;
     return formatBasisPointsPercent(root(o).locale, BigInt(bp as number), fixed ? Number(o.hash.decimals) : 2, !fixed);
   });
+  /** `{{percentFormat}}`: the spec {{bp}} writes a percent with (trailing zeros dropped), as JSON for a page script's Intl.NumberFormat. */
+  hbs.registerHelper('percentFormat', (o: Options) => JSON.stringify(percentFormatSpec(root(o).locale, 2, 0)));
   /** `{{localText offer.text}}`: a default offer or rules text in the reader's language (src/i18n/default-texts). */
   hbs.registerHelper('localText', (text: unknown, o: Options) => (typeof text === 'string' ? localizedDefaultText(text, root(o).locale) : ''));
   hbs.registerHelper('count', (n: unknown, o: Options) => (given(n) ? formatCount(root(o).locale, n as number) : ''));

@@ -11,7 +11,11 @@
   var budget = Number(form.dataset.budget);
   var range = document.getElementById('discount-range');
   var number = document.getElementById('discount-bp');
-  function pct(bp) { var s = (bp / 100).toFixed(2).replace(/\.?0+$/, ''); return s + '%'; }
+  // The server's percent format ({{percentFormat}}: locale and Intl options), so a moved slider reads
+  // as the saved figure does (ru "12,5 %", en "12.5%").
+  var spec = JSON.parse(form.dataset.percentFormat);
+  var percent = new Intl.NumberFormat(spec.locale, spec.options);
+  function pct(bp) { return percent.format(bp / 10000).replace(/-/g, '\u2212'); }
   function show(bp) {
     document.getElementById('discount-pct').textContent = pct(bp);
     document.getElementById('commission-pct').textContent = pct(budget - bp);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../support/browser';
 import request from 'supertest';
-import { formatMoney } from '../../src/money/money-format';
+import { formatBasisPointsPercent, formatMoney } from '../../src/money/money-format';
 import { signUpSupplier } from '../support/fake-stripe-billing';
 import { seedAvailable } from '../support/fake-stripe-connect';
 import { PASSWORD, registerReferrer, uniqueEmail } from '../support/fixtures';
@@ -73,6 +73,11 @@ import { startTestApp, TestApp } from '../support/test-app';
     // The language switch.
     await page.click('[data-test=lang-switch]');
     assert.match((await page.textContent('h1')) ?? '', /Здравствуйте/);
+    // The live figures are written as the saved ones are, in the page's language (the server's {{bp}}).
+    assert.equal(await page.textContent('[data-test=discount-pct]'), formatBasisPointsPercent('ru', 1250, 2, true));
+    await page.fill('[data-test=discount-bp]', '1375');
+    assert.equal(await page.textContent('[data-test=discount-pct]'), '13,75\u00a0%');
+    assert.equal(await page.textContent('[data-test=commission-pct]'), formatBasisPointsPercent('ru', 625, 2, true));
     await page.close();
   });
   it('sees the dashboard figures first, the same as the API, in English and in Russian', async () => {
